@@ -1,0 +1,99 @@
+/* dance/match.h: matching presented credentials against a TLSA set
+ * (RFC 6698 section 2.1, RFC 7671, RFC 7250 raw public keys).
+ *
+ * DANE-EE(3): the leaf certificate (selector 0) or its SPKI (selector 1)
+ * matches; names and validity dates are ignored (RFC 7671 5.1).
+ * DANE-TA(2): the record matches a certificate of the presented chain (or,
+ * with matching type Full, is the TA itself: 2 0 0 a full certificate,
+ * 2 1 0 a full public key), the leaf verifies up to that TA with GnuTLS
+ * (the TA's own dates and signature are not checked, every other link is),
+ * and the leaf carries the expected client name in a SAN dNSName.
+ * PKIX-TA(0)/PKIX-EE(1): usable only when a CA file is given; then the
+ * chain must also validate to that CA file.
+ * Raw public keys: only DANE-EE SPKI records (3 1 x) can match.
+ * Unusable records (unknown usage/selector/mtype, PKIX without CA file) are
+ * skipped; digest agility per RFC 7671 section 9: for each usage+selector
+ * only the strongest digest type present that is supported is used
+ * (SHA2-512 over SHA2-256), Full(0) records are always used.
+ */
+#ifndef DANCE_MATCH_H
+#define DANCE_MATCH_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <gnutls/gnutls.h>
+
+#include "dance/error.h"
+#include "dance/tlsa.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum dance_cred_type {
+	DANCE_CRED_X509 = 0, /* certs: DER certificates, leaf first */
+	DANCE_CRED_RAWPK = 1, /* certs[0]: DER SubjectPublicKeyInfo */
+} dance_cred_type_t;
+
+/* What the peer presented. Does not own the data. */
+typedef struct dance_creds {
+	dance_cred_type_t type;
+	const gnutls_datum_t *certs;
+	size_t count;
+} dance_creds_t;
+
+typedef struct dance_match_opts {
+	/* Client name (normalised) a DANE-TA/PKIX leaf must carry as a SAN
+	 * dNSName. NULL: such records can not match (reason says so). */
+	const char *name;
+	/* PEM CA bundle that makes PKIX usages 0/1 usable; NULL: unusable. */
+	const char *pkix_ca_file;
+	/* Verification time for chains; 0 means now. */
+	time_t now;
+} dance_match_opts_t;
+
+typedef enum dance_match_outcome {
+	DANCE_MATCH_OK = 0,       /* a usable record matched */
+	DANCE_MATCH_NONE,         /* usable records, none matched */
+	DANCE_MATCH_NO_USABLE,    /* no usable record in the set */
+	DANCE_MATCH_NO_CREDS,     /* peer presented nothing */
+	DANCE_MATCH_BAD_CREDS,    /* presented data does not parse */
+	DANCE_MATCH_TA_PATH,      /* a TA record matched, but no valid path */
+	DANCE_MATCH_TA_NAME,      /* TA path valid, name not in SAN */
+} dance_match_outcome_t;
+
+typedef struct dance_match_result {
+	dance_match_outcome_t outcome;
+	int index;        /* matched record in the set, -1 if none */
+	size_t usable;    /* number of usable records considered */
+	char detail[DANCE_REASON_MAX]; /* one sentence, why */
+} dance_match_result_t;
+
+/* Matches creds against set. Never fails: every problem is an outcome with
+ * its detail. opts may be NULL (no name, no CA file, now). */
+void dance_match(const dance_tlsa_set_t *set, const dance_creds_t *creds,
+                 const dance_match_opts_t *opts, dance_match_result_t *out);
+
+/* True when the record is usable for these creds and options (see above),
+ * ignoring digest agility. */
+int dance_tlsa_usable(const dance_tlsa_t *rec, dance_cred_type_t type,
+                      const dance_match_opts_t *opts);
+
+/* Short name of an outcome ("ok", "no-match", ...). */
+const char *dance_match_outcome_name(dance_match_outcome_t outcome);
+
+/* The DER SubjectPublicKeyInfo of a DER certificate (malloc'ed into
+ * spki->data, free with gnutls_free). */
+dance_code_t dance_cert_spki(const gnutls_datum_t *cert_der,
+                             gnutls_datum_t *spki, dance_error_t *err);
+
+/* SHA-256 of the SPKI of the creds' leaf (or raw key), lower-case hex into
+ * hex (65 bytes). Used in logs to name an unknown key. */
+dance_code_t dance_creds_spki_sha256_hex(const dance_creds_t *creds, char *hex,
+                                         dance_error_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,1 @@
+/* match_ta.c: placeholder until implemented */

@@ -1,0 +1,1 @@
+/* tlsa.c: placeholder until implemented */

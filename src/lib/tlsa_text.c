@@ -1,0 +1,1 @@
+/* tlsa_text.c: placeholder until implemented */

@@ -1,0 +1,1 @@
+/* tlsagen.c: placeholder until implemented */

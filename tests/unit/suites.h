@@ -1,0 +1,12 @@
+/* suites.h: every CUnit suite of the unit runner registers through one of
+ * these; test_main.c calls them all. */
+#ifndef DANCE_TEST_SUITES_H
+#define DANCE_TEST_SUITES_H
+
+void register_decision_suite(void);
+void register_tlsa_suite(void);
+void register_tlsagen_suite(void);
+void register_name_suite(void);
+void register_match_suite(void);
+
+#endif
