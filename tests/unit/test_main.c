@@ -19,6 +19,10 @@ int main(int argc, char **argv)
 	register_tlsagen_suite();
 	register_name_suite();
 	register_match_suite();
+	register_policy_suite();
+	register_cache_suite();
+	register_keyindex_suite();
+	register_authz_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	if (argc > 1) {

@@ -1,0 +1,1 @@
+/* authz.c: placeholder until implemented */

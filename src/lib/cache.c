@@ -1,0 +1,1 @@
+/* cache.c: placeholder until implemented */

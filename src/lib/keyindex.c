@@ -1,0 +1,1 @@
+/* keyindex.c: placeholder until implemented */

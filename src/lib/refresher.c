@@ -1,0 +1,1 @@
+/* refresher.c: placeholder until implemented */

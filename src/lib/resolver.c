@@ -1,0 +1,1 @@
+/* resolver.c: placeholder until implemented */

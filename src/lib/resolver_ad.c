@@ -1,0 +1,1 @@
+/* resolver_ad.c: placeholder until implemented */

@@ -1,0 +1,1 @@
+/* resolver_unbound.c: placeholder until implemented */

@@ -1,0 +1,1 @@
+/* dnsfixture.c: placeholder */

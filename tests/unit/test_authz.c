@@ -1,0 +1,4 @@
+#include "suites.h"
+void register_authz_suite(void)
+{
+}
