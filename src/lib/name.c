@@ -1,1 +1,300 @@
-/* name.c: placeholder until implemented */
+/* name.c: identity names: normal form, patterns, owner templates, SANs. */
+#include "dance/name.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/x509.h>
+#include <libknot/dname.h>
+
+#define TEMPLATE_MARK "{name}"
+
+static int has_non_ascii(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x80) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Maps U-labels to A-labels (IDNA2008 through GnuTLS/libidn2). */
+static dance_code_t to_a_labels(const char *in, char *out, dance_error_t *err)
+{
+	gnutls_datum_t mapped = {NULL, 0};
+	int rc = gnutls_idna_map(in, (unsigned)strlen(in), &mapped, 0);
+	if (rc < 0) {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "name \"%s\" is not a valid "
+		                       "internationalised name: %s",
+		                       in, gnutls_strerror(rc));
+	}
+	dance_code_t code = DANCE_OK;
+	if (mapped.size >= DANCE_NAME_MAX) {
+		code = dance_error_set(err, DANCE_EINVAL,
+		                       "name \"%s\" is too long as A-labels", in);
+	} else {
+		memcpy(out, mapped.data, mapped.size);
+		out[mapped.size] = '\0';
+	}
+	gnutls_free(mapped.data);
+	return code;
+}
+
+static int label_char_ok(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '_';
+}
+
+/* Checks labels (non-empty, <= 63, allowed characters) of a name without
+ * trailing dot, lower-casing it in place. */
+static dance_code_t check_labels(char *name, const char *shown,
+                                 dance_error_t *err)
+{
+	size_t label = 0;
+	for (char *p = name;; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (label == 0) {
+				return dance_error_set(err, DANCE_EINVAL,
+				                       "name \"%s\" has an empty "
+				                       "label",
+				                       shown);
+			}
+			if (label > 63) {
+				return dance_error_set(err, DANCE_EINVAL,
+				                       "name \"%s\" has a label "
+				                       "of %zu octets (at most "
+				                       "63)",
+				                       shown, label);
+			}
+			if (*p == '\0') {
+				return DANCE_OK;
+			}
+			label = 0;
+			continue;
+		}
+		if (!label_char_ok(*p)) {
+			return dance_error_set(err, DANCE_EINVAL,
+			                       "name \"%s\" has a character not "
+			                       "allowed in a host name: '%c'",
+			                       shown, *p);
+		}
+		*p = (char)tolower((unsigned char)*p);
+		label++;
+	}
+}
+
+/* Final syntax and length check by libknot's name parser. */
+static dance_code_t check_with_libknot(const char *name, const char *shown,
+                                       dance_error_t *err)
+{
+	knot_dname_storage_t wire;
+	if (strlen(name) > 253 ||
+	    knot_dname_from_str(wire, name, sizeof(wire)) == NULL) {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "name \"%s\" is too long (at most 253 "
+		                       "characters) or not a domain name",
+		                       shown);
+	}
+	return DANCE_OK;
+}
+
+dance_code_t dance_name_normalize(const char *in, char *out,
+                                  dance_error_t *err)
+{
+	char buf[DANCE_NAME_MAX];
+	if (in == NULL || in[0] == '\0') {
+		return dance_error_set(err, DANCE_EINVAL, "empty name");
+	}
+	if (strcmp(in, ".") == 0) {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "the root \".\" is not an identity");
+	}
+	if (strlen(in) >= DANCE_NAME_MAX) {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "name of %zu characters is too long "
+		                       "(at most 253)",
+		                       strlen(in));
+	}
+	dance_code_t rc = DANCE_OK;
+	if (has_non_ascii(in)) {
+		rc = to_a_labels(in, buf, err);
+	} else {
+		snprintf(buf, sizeof(buf), "%s", in);
+	}
+	size_t len = strlen(buf);
+	if (rc == DANCE_OK && len > 0 && buf[len - 1] == '.') {
+		buf[--len] = '\0';
+	}
+	if (rc == DANCE_OK) {
+		rc = check_labels(buf, in, err);
+	}
+	if (rc == DANCE_OK) {
+		rc = check_with_libknot(buf, in, err);
+	}
+	if (rc == DANCE_OK) {
+		memcpy(out, buf, len + 1);
+	}
+	return rc;
+}
+
+int dance_name_equal(const char *a, const char *b)
+{
+	char na[DANCE_NAME_MAX], nb[DANCE_NAME_MAX];
+	return dance_name_normalize(a, na, NULL) == DANCE_OK &&
+	       dance_name_normalize(b, nb, NULL) == DANCE_OK &&
+	       strcmp(na, nb) == 0;
+}
+
+/* True when name lies strictly under parent (both normalised). */
+static int strictly_under(const char *name, const char *parent)
+{
+	size_t n = strlen(name), p = strlen(parent);
+	return n > p + 1 && name[n - p - 1] == '.' &&
+	       strcmp(name + n - p, parent) == 0;
+}
+
+int dance_name_matches_pattern(const char *name, const char *pattern)
+{
+	if (strncmp(pattern, "*.", 2) == 0) {
+		return strictly_under(name, pattern + 2);
+	}
+	return strcmp(name, pattern) == 0 || strictly_under(name, pattern);
+}
+
+/* Splits a template at its single "{name}"; EINVAL otherwise. */
+static dance_code_t split_template(const char *tmpl, size_t *prefix_len,
+                                   const char **suffix, dance_error_t *err)
+{
+	const char *mark = strstr(tmpl, TEMPLATE_MARK);
+	if (mark == NULL || strstr(mark + 1, TEMPLATE_MARK) != NULL) {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "owner template \"%s\" must contain "
+		                       "\"{name}\" exactly once",
+		                       tmpl);
+	}
+	*prefix_len = (size_t)(mark - tmpl);
+	*suffix = mark + strlen(TEMPLATE_MARK);
+	return DANCE_OK;
+}
+
+dance_code_t dance_owner_from_template(const char *template_, const char *name,
+                                       char *out, dance_error_t *err)
+{
+	const char *tmpl = template_ != NULL ? template_
+	                                     : DANCE_OWNER_TEMPLATE_DEFAULT;
+	char norm[DANCE_NAME_MAX], joined[2 * DANCE_NAME_MAX];
+	size_t prefix_len;
+	const char *suffix;
+	dance_code_t rc = split_template(tmpl, &prefix_len, &suffix, err);
+	if (rc == DANCE_OK) {
+		rc = dance_name_normalize(name, norm, err);
+	}
+	if (rc != DANCE_OK) {
+		return rc;
+	}
+	snprintf(joined, sizeof(joined), "%.*s%s%s", (int)prefix_len, tmpl,
+	         norm, suffix);
+	return dance_name_normalize(joined, out, err);
+}
+
+dance_code_t dance_name_from_owner(const char *template_, const char *owner,
+                                   char *out, dance_error_t *err)
+{
+	const char *tmpl = template_ != NULL ? template_
+	                                     : DANCE_OWNER_TEMPLATE_DEFAULT;
+	char norm[DANCE_NAME_MAX], middle[DANCE_NAME_MAX];
+	size_t prefix_len;
+	const char *suffix;
+	dance_code_t rc = split_template(tmpl, &prefix_len, &suffix, err);
+	if (rc == DANCE_OK) {
+		rc = dance_name_normalize(owner, norm, err);
+	}
+	if (rc != DANCE_OK) {
+		return rc;
+	}
+	size_t n = strlen(norm), s = strlen(suffix);
+	if (n <= prefix_len + s || strncasecmp(norm, tmpl, prefix_len) != 0 ||
+	    strcasecmp(norm + n - s, suffix) != 0) {
+		return dance_error_set(err, DANCE_ENOTFOUND,
+		                       "owner \"%s\" does not fit the template "
+		                       "\"%s\"",
+		                       owner, tmpl);
+	}
+	snprintf(middle, sizeof(middle), "%.*s", (int)(n - prefix_len - s),
+	         norm + prefix_len);
+	return dance_name_normalize(middle, out, err);
+}
+
+void dance_name_list_clear(dance_name_list_t *list)
+{
+	if (list == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < list->count; i++) {
+		free(list->names[i]);
+	}
+	free(list->names);
+	list->names = NULL;
+	list->count = 0;
+}
+
+static dance_code_t list_append(dance_name_list_t *list, const char *name,
+                                dance_error_t *err)
+{
+	char **grown = realloc(list->names, (list->count + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
+	}
+	list->names = grown;
+	list->names[list->count] = strdup(name);
+	if (list->names[list->count] == NULL) {
+		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
+	}
+	list->count++;
+	return DANCE_OK;
+}
+
+dance_code_t dance_cert_dnsnames(const gnutls_datum_t *der,
+                                 dance_name_list_t *out, dance_error_t *err)
+{
+	gnutls_x509_crt_t crt = NULL;
+	memset(out, 0, sizeof(*out));
+	int rc = gnutls_x509_crt_init(&crt);
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_import(crt, der, GNUTLS_X509_FMT_DER);
+	}
+	if (rc < 0) {
+		gnutls_x509_crt_deinit(crt);
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "certificate does not parse: %s",
+		                       gnutls_strerror(rc));
+	}
+	dance_code_t code = DANCE_OK;
+	for (unsigned i = 0; code == DANCE_OK; i++) {
+		char san[DANCE_NAME_MAX], norm[DANCE_NAME_MAX];
+		size_t size = sizeof(san) - 1;
+		unsigned critical = 0;
+		rc = gnutls_x509_crt_get_subject_alt_name(crt, i, san, &size,
+		                                          &critical);
+		if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
+			break;
+		}
+		if (rc != GNUTLS_SAN_DNSNAME || size >= sizeof(san)) {
+			continue; /* other SAN types, or too long to be a name */
+		}
+		san[size] = '\0';
+		if (strlen(san) == size &&
+		    dance_name_normalize(san, norm, NULL) == DANCE_OK) {
+			code = list_append(out, norm, err);
+		}
+	}
+	gnutls_x509_crt_deinit(crt);
+	if (code != DANCE_OK) {
+		dance_name_list_clear(out);
+	}
+	return code;
+}

@@ -1,0 +1,198 @@
+/* bench_authz.c: decision latency of the authorizer against the real test
+ * DNS (scripts/bench runs it; it is a benchmark, never a test).
+ *
+ * Usage: bench-authz ENVFILE [ITERATIONS]
+ * ENVFILE is the env file of a running test DNS (tests/dns/testdns start).
+ * Prints the cold validated lookup latency (first decision, empty cache),
+ * then warm-cache decision latency (median, p99 in microseconds) and
+ * decisions per second on one thread, for claimed-name and key-discovery
+ * decisions. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "dance/authz.h"
+
+#define MAX_LINE 1024
+
+typedef struct bench_env {
+	char dns_server[128];
+	char trust_anchor[512];
+	char keys_dir[512];
+} bench_env_t;
+
+static int read_env(const char *path, bench_env_t *env)
+{
+	FILE *f = fopen(path, "r");
+	char line[MAX_LINE];
+	char addr[64] = "127.0.0.1", port[16] = "";
+	if (f == NULL) {
+		perror(path);
+		return -1;
+	}
+	memset(env, 0, sizeof(*env));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		char *eq = strchr(line, '=');
+		if (eq == NULL) {
+			continue;
+		}
+		*eq = '\0';
+		const char *val = eq + 1;
+		if (strcmp(line, "DNS_ADDR") == 0) {
+			snprintf(addr, sizeof(addr), "%s", val);
+		} else if (strcmp(line, "DNS_PORT") == 0) {
+			snprintf(port, sizeof(port), "%s", val);
+		} else if (strcmp(line, "TRUST_ANCHOR") == 0) {
+			snprintf(env->trust_anchor, sizeof(env->trust_anchor),
+			         "%s", val);
+		} else if (strcmp(line, "KEYS_DIR") == 0) {
+			snprintf(env->keys_dir, sizeof(env->keys_dir), "%s",
+			         val);
+		}
+	}
+	fclose(f);
+	snprintf(env->dns_server, sizeof(env->dns_server), "%s@%s", addr,
+	         port);
+	return port[0] != '\0' && env->trust_anchor[0] != '\0' &&
+	                       env->keys_dir[0] != '\0'
+	               ? 0
+	               : -1;
+}
+
+static int load_cert_der(const char *path, gnutls_datum_t *der)
+{
+	gnutls_datum_t pem = {NULL, 0};
+	gnutls_x509_crt_t crt = NULL;
+	int rc = gnutls_load_file(path, &pem);
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_init(&crt);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_import(crt, &pem, GNUTLS_X509_FMT_PEM);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, der);
+	}
+	gnutls_x509_crt_deinit(crt);
+	gnutls_free(pem.data);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", path, gnutls_strerror(rc));
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Runs iterations decisions of req, prints median/p99/rate. */
+static int measure(dance_authz_t *authz, const dance_request_t *req,
+                   const char *label, size_t iterations)
+{
+	double *lat = calloc(iterations, sizeof(*lat));
+	dance_decision_t d;
+	if (lat == NULL) {
+		return -1;
+	}
+	double start = now_us();
+	for (size_t i = 0; i < iterations; i++) {
+		double t0 = now_us();
+		dance_authz_decide(authz, req, &d);
+		lat[i] = now_us() - t0;
+		if (!d.allow) {
+			fprintf(stderr, "%s: unexpected deny: %s\n", label,
+			        d.detail);
+			free(lat);
+			return -1;
+		}
+	}
+	double total = now_us() - start;
+	qsort(lat, iterations, sizeof(*lat), cmp_double);
+	printf("%-28s median %8.1f us  p99 %8.1f us  %10.0f decisions/s\n",
+	       label, lat[iterations / 2], lat[iterations * 99 / 100],
+	       (double)iterations / (total / 1e6));
+	free(lat);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	bench_env_t env;
+	size_t iterations = argc > 2 ? strtoul(argv[2], NULL, 10) : 20000;
+	if (argc < 2 || read_env(argv[1], &env) != 0 || iterations == 0) {
+		fprintf(stderr, "usage: bench-authz ENVFILE [ITERATIONS]\n");
+		return 2;
+	}
+	gnutls_global_init();
+
+	char cert_path[600];
+	gnutls_datum_t der = {NULL, 0};
+	snprintf(cert_path, sizeof(cert_path), "%s/ns2.pem", env.keys_dir);
+	if (load_cert_der(cert_path, &der) != 0) {
+		return 1;
+	}
+	const char *servers[] = {env.dns_server};
+	const char *stubs[] = {"dance.test"};
+	dance_authz_config_t cfg = {
+		.resolver = {.mode = DANCE_RESOLVE_STUB,
+		             .trust_anchor_file = env.trust_anchor,
+		             .servers = servers,
+		             .server_count = 1,
+		             .stub_zones = stubs,
+		             .stub_zone_count = 1},
+		.lookup_deadline_ms = 3000,
+	};
+	dance_policy_t policy;
+	dance_policy_zone_t *zone = NULL;
+	dance_error_t err;
+	dance_authz_t *authz = NULL;
+	dance_policy_init(&policy);
+	if (dance_policy_zone(&policy, "example.test", &zone, &err) != DANCE_OK ||
+	    dance_policy_allow_name(zone, "ns2.good.dance.test", &err) !=
+	            DANCE_OK ||
+	    dance_authz_new(&cfg, &policy, &authz, &err) != DANCE_OK) {
+		fprintf(stderr, "setup: %s\n", err.reason);
+		return 1;
+	}
+
+	dance_creds_t creds = {.type = DANCE_CRED_X509, .certs = &der, .count = 1};
+	dance_request_t by_name = {.zone = "example.test",
+	                           .peer = "127.0.0.1",
+	                           .tls = 1,
+	                           .creds = &creds,
+	                           .claimed_name = "_xfr-client.ns2.good.dance.test"};
+	dance_request_t by_key = by_name;
+	by_key.claimed_name = NULL;
+
+	dance_decision_t d;
+	double t0 = now_us();
+	dance_authz_decide(authz, &by_key, &d);
+	double cold = now_us() - t0;
+	printf("cold validated lookup + decision: %.1f us (%s)\n", cold,
+	       dance_reason_code(d.reason));
+	int rc = d.allow ? 0 : 1;
+	if (rc == 0) {
+		rc = measure(authz, &by_name, "warm, claimed name", iterations);
+	}
+	if (rc == 0) {
+		rc = measure(authz, &by_key, "warm, key discovery", iterations);
+	}
+	dance_authz_free(authz);
+	gnutls_free(der.data);
+	gnutls_global_deinit();
+	return rc == 0 ? 0 : 1;
+}
