@@ -182,6 +182,22 @@ static int synthesise_anchor(const gnutls_datum_t *spki, gnutls_x509_crt_t child
 		gnutls_x509_crt_deinit(ta);
 		return rc;
 	}
+	/* GnuTLS indexes anchors by the DER it imported: round-trip it. */
+	gnutls_datum_t der = {NULL, 0};
+	rc = gnutls_x509_crt_export2(ta, GNUTLS_X509_FMT_DER, &der);
+	gnutls_x509_crt_deinit(ta);
+	ta = NULL;
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_init(&ta);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_import(ta, &der, GNUTLS_X509_FMT_DER);
+	}
+	gnutls_free(der.data);
+	if (rc < 0) {
+		gnutls_x509_crt_deinit(ta);
+		return rc;
+	}
 	*out = ta;
 	return 0;
 }

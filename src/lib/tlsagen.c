@@ -61,6 +61,12 @@ dance_code_t dance_tlsa_from_cert(const gnutls_datum_t *cert_der, uint8_t usage,
                                   dance_tlsa_t *out, dance_error_t *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (selector > DANCE_SELECTOR_SPKI) {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "TLSA selector %u is not supported (0 "
+		                       "Cert or 1 SPKI)",
+		                       selector);
+	}
 	if (selector == DANCE_SELECTOR_CERT) {
 		gnutls_x509_crt_t crt = NULL;
 		int rc = gnutls_x509_crt_init(&crt);

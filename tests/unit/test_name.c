@@ -1,4 +1,167 @@
+/* test_name.c: name normal form, patterns, owner templates, SANs. */
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "dance/name.h"
+#include "fixtures.h"
 #include "suites.h"
+
+static void expect_norm(const char *in, const char *want)
+{
+	char out[DANCE_NAME_MAX];
+	dance_error_t err;
+	CU_ASSERT_EQUAL(dance_name_normalize(in, out, &err), DANCE_OK);
+	if (strcmp(out, want) != 0) {
+		fprintf(stderr, "normalize(%s) = %s, want %s (%s)\n", in, out,
+		        want, err.reason);
+	}
+	CU_ASSERT_STRING_EQUAL(out, want);
+}
+
+static void expect_bad(const char *in, const char *reason)
+{
+	char out[DANCE_NAME_MAX];
+	dance_error_t err;
+	CU_ASSERT_EQUAL(dance_name_normalize(in, out, &err), DANCE_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, reason));
+	if (strstr(err.reason, reason) == NULL) {
+		fprintf(stderr, "reason \"%s\" lacks \"%s\"\n", err.reason,
+		        reason);
+	}
+}
+
+static void test_normalize_ok(void)
+{
+	expect_norm("ns2.example.net", "ns2.example.net");
+	expect_norm("NS2.Example.NET.", "ns2.example.net");
+	expect_norm("_xfr-client.ns2.example.net", "_xfr-client.ns2.example.net");
+	expect_norm("B\xc3\xbc" "cher.Example.", "xn--bcher-kva.example");
+	expect_norm("xn--bcher-kva.example", "xn--bcher-kva.example");
+	expect_norm("localhost", "localhost");
+}
+
+static void test_normalize_bad(void)
+{
+	char label64[80], long_name[300];
+	memset(label64, 'a', 64);
+	strcpy(label64 + 64, ".example");
+	for (int i = 0; i < 6; i++) {
+		memcpy(long_name + i * 50, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.",
+		       50);
+	}
+	strcpy(long_name + 250, "example");
+	expect_bad("", "empty name");
+	expect_bad(NULL, "empty name");
+	expect_bad(".", "root");
+	expect_bad("a..b", "empty label");
+	expect_bad(".a.b", "empty label");
+	expect_bad(label64, "63");
+	expect_bad(long_name, "too long");
+	expect_bad("ns2 .example", "not allowed");
+	expect_bad("ns2.exa$mple", "'$'");
+	expect_bad("*.example.net", "'*'");
+}
+
+static void test_equal_and_patterns(void)
+{
+	CU_ASSERT_TRUE(dance_name_equal("NS2.example.net.", "ns2.EXAMPLE.net"));
+	CU_ASSERT_FALSE(dance_name_equal("ns2.example.net", "ns3.example.net"));
+	CU_ASSERT_FALSE(dance_name_equal("bad..name", "bad..name"));
+	CU_ASSERT_TRUE(dance_name_matches_pattern("a.sec.example",
+	                                          "*.sec.example"));
+	CU_ASSERT_TRUE(dance_name_matches_pattern("b.a.sec.example",
+	                                          "*.sec.example"));
+	CU_ASSERT_FALSE(dance_name_matches_pattern("sec.example",
+	                                           "*.sec.example"));
+	CU_ASSERT_FALSE(dance_name_matches_pattern("xsec.example",
+	                                           "*.sec.example"));
+	CU_ASSERT_TRUE(dance_name_matches_pattern("sec.example", "sec.example"));
+	CU_ASSERT_TRUE(dance_name_matches_pattern("a.sec.example",
+	                                          "sec.example"));
+	CU_ASSERT_FALSE(dance_name_matches_pattern("a.other.example",
+	                                           "sec.example"));
+}
+
+static void test_owner_templates(void)
+{
+	char out[DANCE_NAME_MAX];
+	dance_error_t err;
+	CU_ASSERT_EQUAL(dance_owner_from_template(NULL, "NS2.example.net.", out,
+	                                          &err),
+	                DANCE_OK);
+	CU_ASSERT_STRING_EQUAL(out, "_xfr-client.ns2.example.net");
+	CU_ASSERT_EQUAL(dance_owner_from_template("{name}", "ns2.example.net",
+	                                          out, &err),
+	                DANCE_OK);
+	CU_ASSERT_STRING_EQUAL(out, "ns2.example.net");
+	CU_ASSERT_EQUAL(dance_owner_from_template("_dns.{name}", "a.b", out,
+	                                          &err),
+	                DANCE_OK);
+	CU_ASSERT_STRING_EQUAL(out, "_dns.a.b");
+	CU_ASSERT_EQUAL(dance_owner_from_template("_xfr-client", "a.b", out,
+	                                          &err),
+	                DANCE_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, "exactly once"));
+	CU_ASSERT_EQUAL(dance_owner_from_template("{name}.{name}", "a.b", out,
+	                                          &err),
+	                DANCE_EINVAL);
+	CU_ASSERT_EQUAL(dance_owner_from_template(NULL, "a..b", out, &err),
+	                DANCE_EINVAL);
+
+	CU_ASSERT_EQUAL(dance_name_from_owner(NULL,
+	                                      "_XFR-client.ns2.example.net.",
+	                                      out, &err),
+	                DANCE_OK);
+	CU_ASSERT_STRING_EQUAL(out, "ns2.example.net");
+	CU_ASSERT_EQUAL(dance_name_from_owner("{name}", "ns2.example.net", out,
+	                                      &err),
+	                DANCE_OK);
+	CU_ASSERT_STRING_EQUAL(out, "ns2.example.net");
+	CU_ASSERT_EQUAL(dance_name_from_owner(NULL, "ns2.example.net", out,
+	                                      &err),
+	                DANCE_ENOTFOUND);
+	CU_ASSERT_EQUAL(dance_name_from_owner(NULL, "_xfr-client", out, &err),
+	                DANCE_ENOTFOUND);
+	CU_ASSERT_EQUAL(dance_name_from_owner("x{name}", "a.b", out, &err),
+	                DANCE_ENOTFOUND);
+}
+
+static void test_cert_dnsnames(void)
+{
+	fx_key_t *key = fx_key_new(FX_ECDSA);
+	fx_cert_spec_t two = {.cn = "ns2",
+	                      .san_dns = {"NS2.Example.net", "bad..name",
+	                                  "alt.example.net."}};
+	fx_cert_spec_t none = {.cn = "ns2"};
+	fx_cert_t *with = fx_cert_new(key, &two, NULL, NULL);
+	fx_cert_t *without = fx_cert_new(key, &none, NULL, NULL);
+	dance_name_list_t list;
+	CU_ASSERT_EQUAL(dance_cert_dnsnames(&with->der, &list, NULL), DANCE_OK);
+	CU_ASSERT_EQUAL_FATAL(list.count, 2);
+	CU_ASSERT_STRING_EQUAL(list.names[0], "ns2.example.net");
+	CU_ASSERT_STRING_EQUAL(list.names[1], "alt.example.net");
+	dance_name_list_clear(&list);
+	CU_ASSERT_EQUAL(list.count, 0);
+	CU_ASSERT_EQUAL(dance_cert_dnsnames(&without->der, &list, NULL),
+	                DANCE_OK);
+	CU_ASSERT_EQUAL(list.count, 0);
+	dance_name_list_clear(&list);
+	unsigned char junk[] = {1, 2, 3};
+	gnutls_datum_t bad = {junk, sizeof(junk)};
+	dance_error_t err;
+	CU_ASSERT_EQUAL(dance_cert_dnsnames(&bad, &list, &err), DANCE_EINVAL);
+	fx_cert_free(with);
+	fx_cert_free(without);
+	fx_key_free(key);
+}
+
 void register_name_suite(void)
 {
+	CU_pSuite s = CU_add_suite("name", NULL, NULL);
+	CU_add_test(s, "normalise: case, trailing dot, IDN", test_normalize_ok);
+	CU_add_test(s, "normalise: invalid names", test_normalize_bad);
+	CU_add_test(s, "equality and suffix patterns", test_equal_and_patterns);
+	CU_add_test(s, "owner templates both ways", test_owner_templates);
+	CU_add_test(s, "SAN dNSNames of a certificate", test_cert_dnsnames);
 }
