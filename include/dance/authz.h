@@ -58,9 +58,9 @@ dance_code_t dance_authz_set_ns(dance_authz_t *a, const char *zone,
                                 dance_error_t *err);
 
 typedef struct dance_request {
-	const char *zone;         /* zone asked for */
-	const char *peer;         /* peer address, for logs only */
-	int tls;                  /* transport is TLS 1.3 with ALPN dot */
+	const char *zone; /* zone asked for */
+	const char *peer; /* peer address, for logs only */
+	int tls;          /* transport is TLS 1.3 with ALPN dot */
 	const dance_creds_t *creds;
 	const char *claimed_name; /* dane_clientid TLSA owner, or NULL */
 } dance_request_t;

@@ -15,14 +15,14 @@ extern "C" {
 
 typedef enum dance_code {
 	DANCE_OK = 0,
-	DANCE_EINVAL,   /* malformed input (record, name, file content) */
-	DANCE_ENOMEM,   /* allocation failed */
-	DANCE_ECRYPTO,  /* GnuTLS refused an operation */
-	DANCE_EIO,      /* file or socket error */
-	DANCE_ENOTFOUND,/* the thing asked for does not exist */
-	DANCE_ETIMEOUT, /* a deadline passed */
-	DANCE_EDNS,     /* DNS or DNSSEC failure */
-	DANCE_ESTATE,   /* call not valid in the object's current state */
+	DANCE_EINVAL,    /* malformed input (record, name, file content) */
+	DANCE_ENOMEM,    /* allocation failed */
+	DANCE_ECRYPTO,   /* GnuTLS refused an operation */
+	DANCE_EIO,       /* file or socket error */
+	DANCE_ENOTFOUND, /* the thing asked for does not exist */
+	DANCE_ETIMEOUT,  /* a deadline passed */
+	DANCE_EDNS,      /* DNS or DNSSEC failure */
+	DANCE_ESTATE,    /* call not valid in the object's current state */
 } dance_code_t;
 
 #define DANCE_REASON_MAX 256
@@ -35,7 +35,7 @@ typedef struct dance_error {
 /* Fills err (if not NULL) and returns code. printf-style reason. */
 dance_code_t dance_error_set(dance_error_t *err, dance_code_t code,
                              const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* Resets err to DANCE_OK with an empty reason (err may be NULL). */
 void dance_error_clear(dance_error_t *err);

@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 typedef enum dance_cred_type {
-	DANCE_CRED_X509 = 0, /* certs: DER certificates, leaf first */
+	DANCE_CRED_X509 = 0,  /* certs: DER certificates, leaf first */
 	DANCE_CRED_RAWPK = 1, /* certs[0]: DER SubjectPublicKeyInfo */
 } dance_cred_type_t;
 
@@ -54,19 +54,19 @@ typedef struct dance_match_opts {
 } dance_match_opts_t;
 
 typedef enum dance_match_outcome {
-	DANCE_MATCH_OK = 0,       /* a usable record matched */
-	DANCE_MATCH_NONE,         /* usable records, none matched */
-	DANCE_MATCH_NO_USABLE,    /* no usable record in the set */
-	DANCE_MATCH_NO_CREDS,     /* peer presented nothing */
-	DANCE_MATCH_BAD_CREDS,    /* presented data does not parse */
-	DANCE_MATCH_TA_PATH,      /* a TA record matched, but no valid path */
-	DANCE_MATCH_TA_NAME,      /* TA path valid, name not in SAN */
+	DANCE_MATCH_OK = 0,    /* a usable record matched */
+	DANCE_MATCH_NONE,      /* usable records, none matched */
+	DANCE_MATCH_NO_USABLE, /* no usable record in the set */
+	DANCE_MATCH_NO_CREDS,  /* peer presented nothing */
+	DANCE_MATCH_BAD_CREDS, /* presented data does not parse */
+	DANCE_MATCH_TA_PATH,   /* a TA record matched, but no valid path */
+	DANCE_MATCH_TA_NAME,   /* TA path valid, name not in SAN */
 } dance_match_outcome_t;
 
 typedef struct dance_match_result {
 	dance_match_outcome_t outcome;
-	int index;        /* matched record in the set, -1 if none */
-	size_t usable;    /* number of usable records considered */
+	int index;     /* matched record in the set, -1 if none */
+	size_t usable; /* number of usable records considered */
 	char detail[DANCE_REASON_MAX]; /* one sentence, why */
 } dance_match_result_t;
 

@@ -35,10 +35,10 @@ typedef enum dance_dns_state {
 
 typedef struct dance_tlsa_answer {
 	dance_dns_state_t state;
-	dance_tlsa_set_t rrset;  /* owned; filled for SECURE and INSECURE */
-	uint32_t ttl;            /* RRset TTL, or negative TTL */
-	time_t rrsig_expiry;     /* earliest RRSIG expiration; 0 unknown */
-	time_t fetched;          /* when the answer arrived */
+	dance_tlsa_set_t rrset;     /* owned; filled for SECURE and INSECURE */
+	uint32_t ttl;               /* RRset TTL, or negative TTL */
+	time_t rrsig_expiry;        /* earliest RRSIG expiration; 0 unknown */
+	time_t fetched;             /* when the answer arrived */
 	char why[DANCE_REASON_MAX]; /* one sentence: validator reason etc. */
 } dance_tlsa_answer_t;
 

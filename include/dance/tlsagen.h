@@ -40,7 +40,8 @@ dance_code_t dance_tlsa_from_object(const gnutls_datum_t *object, uint8_t usage,
 
 /* Zone-file line "<owner>. <ttl> IN TLSA u s m HEX" (owner normalised, with
  * the trailing dot added; ttl 0 leaves the TTL out). malloc'ed, or NULL. */
-char *dance_tlsa_rr_line(const char *owner, uint32_t ttl, const dance_tlsa_t *t);
+char *dance_tlsa_rr_line(const char *owner, uint32_t ttl,
+                         const dance_tlsa_t *t);
 
 #ifdef __cplusplus
 }

@@ -69,7 +69,8 @@ size_t dance_answer_from_packet(const uint8_t *wire, size_t len,
 		return 0;
 	}
 	if (knot_pkt_parse(pkt, 0) == KNOT_EOK) {
-		const knot_pktsection_t *ans = knot_pkt_section(pkt, KNOT_ANSWER);
+		const knot_pktsection_t *ans =
+		        knot_pkt_section(pkt, KNOT_ANSWER);
 		for (uint16_t i = 0; i < ans->count; i++) {
 			const knot_rrset_t *rr = knot_pkt_rr(ans, i);
 			if (rr->type == KNOT_RRTYPE_TLSA) {

@@ -6,24 +6,24 @@
 #include <string.h>
 
 static const char *const reason_codes[DANCE_REASON_COUNT] = {
-	[DANCE_REASON_AUTHORIZED] = "authorized",
-	[DANCE_REASON_NOT_TLS] = "not-tls",
-	[DANCE_REASON_NO_CREDENTIALS] = "no-client-cert",
-	[DANCE_REASON_BAD_CREDENTIALS] = "bad-client-cert",
-	[DANCE_REASON_BAD_CLIENTID] = "bad-clientid",
-	[DANCE_REASON_NOT_ALLOWED] = "identity-not-allowed",
-	[DANCE_REASON_UNKNOWN_KEY] = "unknown-key",
-	[DANCE_REASON_TLSA_MISMATCH] = "tlsa-mismatch",
-	[DANCE_REASON_TLSA_UNUSABLE] = "tlsa-unusable",
-	[DANCE_REASON_TA_PATH] = "dane-ta-path",
-	[DANCE_REASON_TA_NAME] = "dane-ta-name",
-	[DANCE_REASON_INSECURE] = "dnssec-insecure",
-	[DANCE_REASON_BOGUS] = "dnssec-bogus",
-	[DANCE_REASON_NXDOMAIN] = "nxdomain",
-	[DANCE_REASON_NODATA] = "nodata",
-	[DANCE_REASON_SERVFAIL] = "servfail",
-	[DANCE_REASON_TIMEOUT] = "timeout",
-	[DANCE_REASON_INTERNAL] = "internal-error",
+        [DANCE_REASON_AUTHORIZED] = "authorized",
+        [DANCE_REASON_NOT_TLS] = "not-tls",
+        [DANCE_REASON_NO_CREDENTIALS] = "no-client-cert",
+        [DANCE_REASON_BAD_CREDENTIALS] = "bad-client-cert",
+        [DANCE_REASON_BAD_CLIENTID] = "bad-clientid",
+        [DANCE_REASON_NOT_ALLOWED] = "identity-not-allowed",
+        [DANCE_REASON_UNKNOWN_KEY] = "unknown-key",
+        [DANCE_REASON_TLSA_MISMATCH] = "tlsa-mismatch",
+        [DANCE_REASON_TLSA_UNUSABLE] = "tlsa-unusable",
+        [DANCE_REASON_TA_PATH] = "dane-ta-path",
+        [DANCE_REASON_TA_NAME] = "dane-ta-name",
+        [DANCE_REASON_INSECURE] = "dnssec-insecure",
+        [DANCE_REASON_BOGUS] = "dnssec-bogus",
+        [DANCE_REASON_NXDOMAIN] = "nxdomain",
+        [DANCE_REASON_NODATA] = "nodata",
+        [DANCE_REASON_SERVFAIL] = "servfail",
+        [DANCE_REASON_TIMEOUT] = "timeout",
+        [DANCE_REASON_INTERNAL] = "internal-error",
 };
 
 static void set_identity(dance_decision_t *d, const char *identity)
@@ -51,7 +51,8 @@ void dance_decision_deny(dance_decision_t *d, dance_reason_t reason,
 {
 	va_list ap;
 	d->allow = 0;
-	d->reason = (reason == DANCE_REASON_AUTHORIZED || reason >= DANCE_REASON_COUNT)
+	d->reason = (reason == DANCE_REASON_AUTHORIZED ||
+	             reason >= DANCE_REASON_COUNT)
 	                    ? DANCE_REASON_INTERNAL
 	                    : reason;
 	set_identity(d, identity);

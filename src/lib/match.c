@@ -25,7 +25,7 @@ typedef struct agility {
 } agility_t;
 
 static void set_detail(dance_match_result_t *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 static void set_detail(dance_match_result_t *out, const char *fmt, ...)
 {
 	va_list ap;
@@ -78,8 +78,8 @@ static dance_code_t raw_key_spki(const gnutls_datum_t *der,
 	return DANCE_OK;
 }
 
-static dance_code_t presented_open(const dance_creds_t *creds,
-                                   presented_t *p, dance_error_t *err)
+static dance_code_t presented_open(const dance_creds_t *creds, presented_t *p,
+                                   dance_error_t *err)
 {
 	memset(p, 0, sizeof(*p));
 	p->creds = creds;
@@ -200,11 +200,13 @@ static int leaf_has_name(const presented_t *p, const dance_match_opts_t *opts,
 {
 	dance_name_list_t names;
 	if (opts == NULL || opts->name == NULL) {
-		snprintf(why, why_size, "no client name to check the SAN "
-		                        "against");
+		snprintf(why, why_size,
+		         "no client name to check the SAN "
+		         "against");
 		return 0;
 	}
-	if (dance_cert_dnsnames(&p->creds->certs[0], &names, NULL) != DANCE_OK) {
+	if (dance_cert_dnsnames(&p->creds->certs[0], &names, NULL) !=
+	    DANCE_OK) {
 		snprintf(why, why_size, "leaf SAN names unreadable");
 		return 0;
 	}
@@ -283,8 +285,8 @@ static try_result_t try_pkix(const dance_tlsa_t *r, const presented_t *p,
 	if (!match) {
 		return TRY_NO_MATCH;
 	}
-	if (!dance_pkix_path_valid(p->creds, opts->pkix_ca_file,
-	                           opts_now(opts), why, why_size)) {
+	if (!dance_pkix_path_valid(p->creds, opts->pkix_ca_file, opts_now(opts),
+	                           why, why_size)) {
 		return TRY_PATH;
 	}
 	return leaf_has_name(p, opts, why, why_size) ? TRY_OK : TRY_NAME;
@@ -301,10 +303,8 @@ static try_result_t try_record(const dance_tlsa_t *r, const presented_t *p,
 			                                        : TRY_NO_MATCH;
 		}
 		return cert_matches(r, p, 0) ? TRY_OK : TRY_NO_MATCH;
-	case DANCE_USAGE_DANE_TA:
-		return try_dane_ta(r, p, opts, why, why_size);
-	default:
-		return try_pkix(r, p, opts, why, why_size);
+	case DANCE_USAGE_DANE_TA: return try_dane_ta(r, p, opts, why, why_size);
+	default: return try_pkix(r, p, opts, why, why_size);
 	}
 }
 
@@ -342,18 +342,21 @@ static void match_records(const dance_tlsa_set_t *set, const presented_t *p,
 		}
 		if (t == TRY_PATH && best_failure == DANCE_MATCH_NONE) {
 			best_failure = DANCE_MATCH_TA_PATH;
-			set_detail(out, "%s matched a trust anchor, but the "
-			                "chain does not verify to it: %s",
+			set_detail(out,
+			           "%s matched a trust anchor, but the "
+			           "chain does not verify to it: %s",
 			           rec, why);
-		} else if (t == TRY_NAME && best_failure != DANCE_MATCH_TA_NAME) {
+		} else if (t == TRY_NAME &&
+		           best_failure != DANCE_MATCH_TA_NAME) {
 			best_failure = DANCE_MATCH_TA_NAME;
 			set_detail(out, "%s: chain verifies, but %s", rec, why);
 		}
 	}
 	if (out->usable == 0) {
 		out->outcome = DANCE_MATCH_NO_USABLE;
-		set_detail(out, "none of the %zu TLSA records is usable for a "
-		                "%s",
+		set_detail(out,
+		           "none of the %zu TLSA records is usable for a "
+		           "%s",
 		           set->count,
 		           p->creds->type == DANCE_CRED_RAWPK ? "raw public key"
 		                                              : "certificate");
@@ -361,8 +364,9 @@ static void match_records(const dance_tlsa_set_t *set, const presented_t *p,
 	}
 	out->outcome = best_failure;
 	if (best_failure == DANCE_MATCH_NONE) {
-		set_detail(out, "none of the %zu usable TLSA records matches "
-		                "the presented %s",
+		set_detail(out,
+		           "none of the %zu usable TLSA records matches "
+		           "the presented %s",
 		           out->usable,
 		           p->creds->type == DANCE_CRED_RAWPK ? "key"
 		                                              : "certificate");

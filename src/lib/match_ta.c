@@ -64,8 +64,8 @@ static int dates_valid(const chain_t *c, size_t upto, time_t now, char *why,
 		const char *which = i == 0 ? "the leaf" : "an intermediate";
 		if (end != (time_t)-1 && now > end) {
 			snprintf(why, why_size,
-			         "%s certificate (chain[%zu]) has expired", which,
-			         i);
+			         "%s certificate (chain[%zu]) has expired",
+			         which, i);
 			return 0;
 		}
 		if (start != (time_t)-1 && now < start) {
@@ -97,7 +97,7 @@ static int copy_issuer_as_subject(gnutls_x509_crt_t from, gnutls_x509_crt_t to)
 		for (unsigned k = 0;; k++) {
 			size_t size = sizeof(value);
 			rc = gnutls_x509_crt_get_issuer_dn_by_oid(
-				from, oid, k, 1, value, &size);
+			        from, oid, k, 1, value, &size);
 			if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
 				break;
 			}
@@ -117,8 +117,8 @@ static int copy_issuer_as_subject(gnutls_x509_crt_t from, gnutls_x509_crt_t to)
  * subject is the issuer of child and its key id the child's authority key
  * id, signed by a throwaway key (an anchor's own signature is never
  * checked). */
-static int synthesise_anchor(const gnutls_datum_t *spki, gnutls_x509_crt_t child,
-                             gnutls_x509_crt_t *out)
+static int synthesise_anchor(const gnutls_datum_t *spki,
+                             gnutls_x509_crt_t child, gnutls_x509_crt_t *out)
 {
 	gnutls_pubkey_t pub = NULL;
 	gnutls_privkey_t signer = NULL;
@@ -151,10 +151,11 @@ static int synthesise_anchor(const gnutls_datum_t *spki, gnutls_x509_crt_t child
 		rc = gnutls_x509_crt_set_basic_constraints(ta, 1, -1);
 	}
 	if (rc >= 0) {
-		rc = gnutls_x509_crt_set_key_usage(ta, GNUTLS_KEY_KEY_CERT_SIGN);
+		rc = gnutls_x509_crt_set_key_usage(ta,
+		                                   GNUTLS_KEY_KEY_CERT_SIGN);
 	}
-	if (rc >= 0 && gnutls_x509_crt_get_authority_key_id(
-			       child, id, &id_size, &critical) >= 0) {
+	if (rc >= 0 && gnutls_x509_crt_get_authority_key_id(child, id, &id_size,
+	                                                    &critical) >= 0) {
 		rc = gnutls_x509_crt_set_subject_key_id(ta, id, id_size);
 	}
 	if (rc >= 0) {
@@ -168,9 +169,9 @@ static int synthesise_anchor(const gnutls_datum_t *spki, gnutls_x509_crt_t child
 	}
 	if (rc >= 0) {
 		rc = gnutls_privkey_generate2(
-			signer, GNUTLS_PK_ECDSA,
-			GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0,
-			NULL, 0);
+		        signer, GNUTLS_PK_ECDSA,
+		        GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0,
+		        NULL, 0);
 	}
 	if (rc >= 0) {
 		rc = gnutls_x509_crt_privkey_sign(ta, ta, signer,
@@ -221,11 +222,11 @@ static int verify_with_anchor(const chain_t *c, gnutls_x509_crt_t anchor,
 	}
 	if (rc >= 0) {
 		rc = gnutls_x509_trust_list_verify_crt2(
-			list, c->crts, c->count, NULL, 0,
-			GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-				GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
-				GNUTLS_VERIFY_ALLOW_UNSORTED_CHAIN,
-			&status, NULL);
+		        list, c->crts, c->count, NULL, 0,
+		        GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+		                GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
+		                GNUTLS_VERIFY_ALLOW_UNSORTED_CHAIN,
+		        &status, NULL);
 	}
 	if (list != NULL) {
 		gnutls_x509_trust_list_deinit(list, 1);
@@ -238,7 +239,7 @@ static int verify_with_anchor(const chain_t *c, gnutls_x509_crt_t anchor,
 	if (status != 0) {
 		gnutls_datum_t text = {NULL, 0};
 		gnutls_certificate_verification_status_print(
-			status, GNUTLS_CRT_X509, &text, 0);
+		        status, GNUTLS_CRT_X509, &text, 0);
 		snprintf(why, why_size, "%s",
 		         text.data != NULL ? (const char *)text.data
 		                           : "chain does not verify");
@@ -248,7 +249,8 @@ static int verify_with_anchor(const chain_t *c, gnutls_x509_crt_t anchor,
 	return 1;
 }
 
-int dance_ta_path_valid(const dance_creds_t *creds, const gnutls_datum_t *ta_cert,
+int dance_ta_path_valid(const dance_creds_t *creds,
+                        const gnutls_datum_t *ta_cert,
                         const gnutls_datum_t *ta_spki, size_t check_upto,
                         time_t now, char *why, size_t why_size)
 {
@@ -266,7 +268,8 @@ int dance_ta_path_valid(const dance_creds_t *creds, const gnutls_datum_t *ta_cer
 		}
 		if (rc < 0) {
 			gnutls_x509_crt_deinit(anchor);
-			snprintf(why, why_size, "TA certificate does not parse: %s",
+			snprintf(why, why_size,
+			         "TA certificate does not parse: %s",
 			         gnutls_strerror(rc));
 			ok = 0;
 		}
@@ -300,18 +303,18 @@ int dance_pkix_path_valid(const dance_creds_t *creds, const char *ca_file,
 	int rc = ok ? gnutls_x509_trust_list_init(&list, 0) : 0;
 	if (ok && rc >= 0) {
 		rc = gnutls_x509_trust_list_add_trust_file(
-			list, ca_file, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+		        list, ca_file, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
 		if (rc == 0) {
 			rc = GNUTLS_E_NO_CERTIFICATE_FOUND;
 		}
 	}
 	if (ok && rc >= 0) {
 		rc = gnutls_x509_trust_list_verify_crt2(
-			list, c.crts, c.count, NULL, 0,
-			GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-				GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
-				GNUTLS_VERIFY_ALLOW_UNSORTED_CHAIN,
-			&status, NULL);
+		        list, c.crts, c.count, NULL, 0,
+		        GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+		                GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
+		                GNUTLS_VERIFY_ALLOW_UNSORTED_CHAIN,
+		        &status, NULL);
 	}
 	if (ok && rc < 0) {
 		snprintf(why, why_size, "CA file %s: %s", ca_file,

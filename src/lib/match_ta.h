@@ -15,7 +15,8 @@
  * certificates (from the leaf) whose validity dates are checked at now;
  * the TA's own dates and signature are not checked. Returns 1 when the
  * path is valid; else 0 with the reason in why. */
-int dance_ta_path_valid(const dance_creds_t *creds, const gnutls_datum_t *ta_cert,
+int dance_ta_path_valid(const dance_creds_t *creds,
+                        const gnutls_datum_t *ta_cert,
                         const gnutls_datum_t *ta_spki, size_t check_upto,
                         time_t now, char *why, size_t why_size);
 

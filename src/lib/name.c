@@ -35,7 +35,8 @@ static dance_code_t to_a_labels(const char *in, char *out, dance_error_t *err)
 	dance_code_t code = DANCE_OK;
 	if (mapped.size >= DANCE_NAME_MAX) {
 		code = dance_error_set(err, DANCE_EINVAL,
-		                       "name \"%s\" is too long as A-labels", in);
+		                       "name \"%s\" is too long as A-labels",
+		                       in);
 	} else {
 		memcpy(out, mapped.data, mapped.size);
 		out[mapped.size] = '\0';
@@ -58,17 +59,19 @@ static dance_code_t check_labels(char *name, const char *shown,
 	for (char *p = name;; p++) {
 		if (*p == '.' || *p == '\0') {
 			if (label == 0) {
-				return dance_error_set(err, DANCE_EINVAL,
-				                       "name \"%s\" has an empty "
-				                       "label",
-				                       shown);
+				return dance_error_set(
+				        err, DANCE_EINVAL,
+				        "name \"%s\" has an empty "
+				        "label",
+				        shown);
 			}
 			if (label > 63) {
-				return dance_error_set(err, DANCE_EINVAL,
-				                       "name \"%s\" has a label "
-				                       "of %zu octets (at most "
-				                       "63)",
-				                       shown, label);
+				return dance_error_set(
+				        err, DANCE_EINVAL,
+				        "name \"%s\" has a label "
+				        "of %zu octets (at most "
+				        "63)",
+				        shown, label);
 			}
 			if (*p == '\0') {
 				return DANCE_OK;
@@ -77,10 +80,11 @@ static dance_code_t check_labels(char *name, const char *shown,
 			continue;
 		}
 		if (!label_char_ok(*p)) {
-			return dance_error_set(err, DANCE_EINVAL,
-			                       "name \"%s\" has a character not "
-			                       "allowed in a host name: '%c'",
-			                       shown, *p);
+			return dance_error_set(
+			        err, DANCE_EINVAL,
+			        "name \"%s\" has a character not "
+			        "allowed in a host name: '%c'",
+			        shown, *p);
 		}
 		*p = (char)tolower((unsigned char)*p);
 		label++;
@@ -102,8 +106,7 @@ static dance_code_t check_with_libknot(const char *name, const char *shown,
 	return DANCE_OK;
 }
 
-dance_code_t dance_name_normalize(const char *in, char *out,
-                                  dance_error_t *err)
+dance_code_t dance_name_normalize(const char *in, char *out, dance_error_t *err)
 {
 	char buf[DANCE_NAME_MAX];
 	if (in == NULL || in[0] == '\0') {
@@ -184,8 +187,8 @@ static dance_code_t split_template(const char *tmpl, size_t *prefix_len,
 dance_code_t dance_owner_from_template(const char *template_, const char *name,
                                        char *out, dance_error_t *err)
 {
-	const char *tmpl = template_ != NULL ? template_
-	                                     : DANCE_OWNER_TEMPLATE_DEFAULT;
+	const char *tmpl =
+	        template_ != NULL ? template_ : DANCE_OWNER_TEMPLATE_DEFAULT;
 	char norm[DANCE_NAME_MAX], joined[2 * DANCE_NAME_MAX];
 	size_t prefix_len;
 	const char *suffix;
@@ -204,8 +207,8 @@ dance_code_t dance_owner_from_template(const char *template_, const char *name,
 dance_code_t dance_name_from_owner(const char *template_, const char *owner,
                                    char *out, dance_error_t *err)
 {
-	const char *tmpl = template_ != NULL ? template_
-	                                     : DANCE_OWNER_TEMPLATE_DEFAULT;
+	const char *tmpl =
+	        template_ != NULL ? template_ : DANCE_OWNER_TEMPLATE_DEFAULT;
 	char norm[DANCE_NAME_MAX], middle[DANCE_NAME_MAX];
 	size_t prefix_len;
 	const char *suffix;
@@ -284,7 +287,8 @@ dance_code_t dance_cert_dnsnames(const gnutls_datum_t *der,
 			break;
 		}
 		if (rc != GNUTLS_SAN_DNSNAME || size >= sizeof(san)) {
-			continue; /* other SAN types, or too long to be a name */
+			continue; /* other SAN types, or too long to be a name
+			           */
 		}
 		san[size] = '\0';
 		if (strlen(san) == size &&

@@ -55,10 +55,11 @@ static dance_code_t parse_server(const char *text, resolver_server_t *s,
 		char *end = NULL;
 		port = strtoul(at + 1, &end, 10);
 		if (*end != '\0' || port == 0 || port > 65535) {
-			return dance_error_set(err, DANCE_EINVAL,
-			                       "resolver address \"%s\" has a bad "
-			                       "port",
-			                       text);
+			return dance_error_set(
+			        err, DANCE_EINVAL,
+			        "resolver address \"%s\" has a bad "
+			        "port",
+			        text);
 		}
 	}
 	memset(s, 0, sizeof(*s));
@@ -111,22 +112,23 @@ static dance_code_t check_config(const dance_resolver_config_t *cfg,
 		                       DANCE_MAX_SERVERS);
 	}
 	if (cfg->mode == DANCE_RESOLVE_STUB && cfg->stub_zone_count == 0) {
-		return dance_error_set(err, DANCE_EINVAL,
-		                       "stub mode needs at least one stub zone");
+		return dance_error_set(
+		        err, DANCE_EINVAL,
+		        "stub mode needs at least one stub zone");
 	}
 	for (size_t i = 0; i < cfg->server_count; i++) {
-		dance_code_t rc = parse_server(cfg->servers[i], &r->servers[i],
-		                               err);
+		dance_code_t rc =
+		        parse_server(cfg->servers[i], &r->servers[i], err);
 		if (rc != DANCE_OK) {
 			return rc;
 		}
 		if (cfg->mode == DANCE_RESOLVE_AD &&
 		    !is_loopback(&r->servers[i])) {
 			return dance_error_set(
-				err, DANCE_EINVAL,
-				"AD-bit mode trusts only a resolver on "
-				"loopback (127.0.0.0/8 or ::1), not %s",
-				cfg->servers[i]);
+			        err, DANCE_EINVAL,
+			        "AD-bit mode trusts only a resolver on "
+			        "loopback (127.0.0.0/8 or ::1), not %s",
+			        cfg->servers[i]);
 		}
 		r->server_count++;
 	}
@@ -142,8 +144,8 @@ dance_code_t dance_resolver_new(const dance_resolver_config_t *cfg,
 		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
 	}
 	r->mode = cfg->mode;
-	r->timeout_ms = cfg->timeout_ms != 0 ? cfg->timeout_ms
-	                                     : DEFAULT_TIMEOUT_MS;
+	r->timeout_ms =
+	        cfg->timeout_ms != 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
 	r->event_fd = -1;
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_mutex_init(&r->block_mu, NULL);
@@ -205,8 +207,7 @@ void dance_resolver_free(dance_resolver_t *r)
 
 dance_code_t dance_resolver_lookup(dance_resolver_t *r, const char *owner,
                                    unsigned deadline_ms,
-                                   dance_tlsa_answer_t *out,
-                                   dance_error_t *err)
+                                   dance_tlsa_answer_t *out, dance_error_t *err)
 {
 	char norm[DANCE_NAME_MAX];
 	dance_tlsa_answer_init(out);
@@ -227,8 +228,8 @@ static void *ad_worker(void *arg)
 	pending_t *p = arg;
 	dance_resolver_t *r = p->owner_resolver;
 	uint64_t now = dance_resolver_now_ms();
-	unsigned wait = p->deadline_ms > now ? (unsigned)(p->deadline_ms - now)
-	                                     : 1;
+	unsigned wait =
+	        p->deadline_ms > now ? (unsigned)(p->deadline_ms - now) : 1;
 	adx_lookup(r, p->owner, wait, &p->answer);
 	pthread_mutex_lock(&r->mu);
 	p->done = 1;

@@ -15,7 +15,7 @@
 #include <libknot/libknot.h>
 
 #define EDNS_PAYLOAD 1232
-#define MAX_REPLY 65535
+#define MAX_REPLY    65535
 
 /* Builds a TLSA query with RD, AD and the DO bit. */
 static knot_pkt_t *build_query(const char *owner, uint16_t id)
@@ -84,7 +84,8 @@ static ssize_t exchange_udp(const resolver_server_t *s, const knot_pkt_t *q,
 		while (wait_fd(fd, POLLIN, deadline)) {
 			n = recv(fd, reply, MAX_REPLY, 0);
 			if (n >= KNOT_WIRE_HEADER_SIZE &&
-			    knot_wire_get_id(reply) == knot_wire_get_id(q->wire)) {
+			    knot_wire_get_id(reply) ==
+			            knot_wire_get_id(q->wire)) {
 				break;
 			}
 			n = n < 0 ? -1 : 0; /* refused, or a stray datagram */
@@ -146,20 +147,21 @@ static void judge_reply(knot_pkt_t *reply, const char *owner,
 	int ad = knot_wire_get_ad(reply->wire) != 0;
 	out->fetched = time(NULL);
 	if (rcode == KNOT_RCODE_SERVFAIL) {
-		dance_answer_fail(out, DANCE_DNS_SERVFAIL,
-		                  "resolver %s answered SERVFAIL for %s (DNSSEC "
-		                  "validation failure or resolver error)",
-		                  s->text, owner);
+		dance_answer_fail(
+		        out, DANCE_DNS_SERVFAIL,
+		        "resolver %s answered SERVFAIL for %s (DNSSEC "
+		        "validation failure or resolver error)",
+		        s->text, owner);
 		return;
 	}
 	if (rcode != KNOT_RCODE_NOERROR && rcode != KNOT_RCODE_NXDOMAIN) {
 		dance_answer_fail(out, DANCE_DNS_SERVFAIL,
-		                  "resolver %s answered rcode %u for %s", s->text,
-		                  rcode, owner);
+		                  "resolver %s answered rcode %u for %s",
+		                  s->text, rcode, owner);
 		return;
 	}
-	size_t found = dance_answer_from_packet(reply->wire, reply->size,
-	                                        owner, out);
+	size_t found =
+	        dance_answer_from_packet(reply->wire, reply->size, owner, out);
 	if (!ad) {
 		out->state = DANCE_DNS_INSECURE;
 		snprintf(out->why, sizeof(out->why),
@@ -167,7 +169,8 @@ static void judge_reply(knot_pkt_t *reply, const char *owner,
 		         s->text, owner);
 	} else if (rcode == KNOT_RCODE_NXDOMAIN) {
 		out->state = DANCE_DNS_NXDOMAIN;
-		snprintf(out->why, sizeof(out->why), "%s does not exist", owner);
+		snprintf(out->why, sizeof(out->why), "%s does not exist",
+		         owner);
 	} else if (found == 0) {
 		out->state = DANCE_DNS_NODATA;
 		snprintf(out->why, sizeof(out->why), "%s has no TLSA records",
@@ -179,8 +182,7 @@ static void judge_reply(knot_pkt_t *reply, const char *owner,
 
 /* Asks one server; 1 when out holds a verdict. */
 static int ask_server(const resolver_server_t *s, const char *owner,
-                      uint64_t deadline, uint8_t *buf,
-                      dance_tlsa_answer_t *out)
+                      uint64_t deadline, uint8_t *buf, dance_tlsa_answer_t *out)
 {
 	uint16_t id;
 	gnutls_rnd(GNUTLS_RND_NONCE, &id, sizeof(id));
@@ -220,9 +222,9 @@ void adx_lookup(const dance_resolver_t *r, const char *owner,
 	for (size_t i = 0; i < r->server_count; i++) {
 		/* Each server gets an equal share of the time left. */
 		uint64_t now = dance_resolver_now_ms();
-		uint64_t share = now < deadline
-		                         ? (deadline - now) / (r->server_count - i)
-		                         : 0;
+		uint64_t share = now < deadline ? (deadline - now) /
+		                                          (r->server_count - i)
+		                                : 0;
 		if (ask_server(&r->servers[i], owner, now + share, buf, out)) {
 			free(buf);
 			return;

@@ -57,7 +57,7 @@ size_t dance_answer_from_packet(const uint8_t *wire, size_t len,
 /* Writes a failure answer of state with a printf reason. */
 void dance_answer_fail(dance_tlsa_answer_t *out, dance_dns_state_t state,
                        const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* libunbound backend. */
 dance_code_t ubx_open(const dance_resolver_config_t *cfg, struct ub_ctx **out,

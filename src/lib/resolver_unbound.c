@@ -10,9 +10,9 @@
 
 #include <unbound.h>
 
-#define ROOT_KEY_FILE "/usr/share/dns/root.key"
-#define TLSA_TYPE 52
-#define CLASS_IN 1
+#define ROOT_KEY_FILE  "/usr/share/dns/root.key"
+#define TLSA_TYPE      52
+#define CLASS_IN       1
 #define RCODE_SERVFAIL 2
 
 static dance_code_t ub_fail(struct ub_ctx *ctx, int rc, const char *what,
@@ -42,9 +42,9 @@ static dance_code_t add_trust_anchors(struct ub_ctx *ctx,
 		file = ROOT_KEY_FILE;
 	}
 	if (access(file, R_OK) != 0) {
-		dance_code_t code = dance_error_set(
-			err, DANCE_EINVAL, "trust anchor file %s: %s", file,
-			strerror(errno));
+		dance_code_t code = dance_error_set(err, DANCE_EINVAL,
+		                                    "trust anchor file %s: %s",
+		                                    file, strerror(errno));
 		ub_ctx_delete(ctx);
 		return code;
 	}
@@ -131,8 +131,9 @@ static void map_result(int err, struct ub_result *res, const char *owner,
 	dance_tlsa_answer_init(out);
 	out->fetched = time(NULL);
 	if (err != 0 || res == NULL) {
-		dance_answer_fail(out, DANCE_DNS_SERVFAIL, "lookup of %s failed: %s",
-		                  owner, ub_strerror(err));
+		dance_answer_fail(out, DANCE_DNS_SERVFAIL,
+		                  "lookup of %s failed: %s", owner,
+		                  ub_strerror(err));
 		return;
 	}
 	if (res->bogus) {
@@ -159,7 +160,8 @@ static void map_result(int err, struct ub_result *res, const char *owner,
 		         "no DNSSEC chain of trust covers %s", owner);
 	} else if (res->nxdomain) {
 		out->state = DANCE_DNS_NXDOMAIN;
-		snprintf(out->why, sizeof(out->why), "%s does not exist", owner);
+		snprintf(out->why, sizeof(out->why), "%s does not exist",
+		         owner);
 	} else if (!res->havedata) {
 		out->state = DANCE_DNS_NODATA;
 		snprintf(out->why, sizeof(out->why), "%s has no TLSA records",

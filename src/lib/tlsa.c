@@ -26,10 +26,10 @@ static dance_code_t check_data_length(uint8_t mtype, size_t len,
 	}
 	if (want != 0 && len != want) {
 		return dance_error_set(
-			err, DANCE_EINVAL,
-			"TLSA matching type %u (%s) needs %zu bytes of data, "
-			"got %zu",
-			mtype, dance_tlsa_mtype_name(mtype), want, len);
+		        err, DANCE_EINVAL,
+		        "TLSA matching type %u (%s) needs %zu bytes of data, "
+		        "got %zu",
+		        mtype, dance_tlsa_mtype_name(mtype), want, len);
 	}
 	if (len > UINT16_MAX - 3) {
 		return dance_error_set(err, DANCE_EINVAL,
@@ -69,18 +69,18 @@ dance_code_t dance_tlsa_from_wire(dance_tlsa_t *out, const uint8_t *rdata,
 {
 	memset(out, 0, sizeof(*out));
 	if (rdata == NULL || len < 4) {
-		return dance_error_set(err, DANCE_EINVAL,
-		                       "TLSA RDATA too short: %zu bytes, need at "
-		                       "least 4",
-		                       rdata == NULL ? 0 : len);
+		return dance_error_set(
+		        err, DANCE_EINVAL,
+		        "TLSA RDATA too short: %zu bytes, need at "
+		        "least 4",
+		        rdata == NULL ? 0 : len);
 	}
 	return tlsa_fill(out, rdata[0], rdata[1], rdata[2], rdata + 3, len - 3,
 	                 err);
 }
 
-dance_code_t dance_tlsa_make(dance_tlsa_t *out, uint8_t usage,
-                             uint8_t selector, uint8_t mtype,
-                             const uint8_t *data, size_t len,
+dance_code_t dance_tlsa_make(dance_tlsa_t *out, uint8_t usage, uint8_t selector,
+                             uint8_t mtype, const uint8_t *data, size_t len,
                              dance_error_t *err)
 {
 	memset(out, 0, sizeof(*out));
@@ -172,7 +172,7 @@ dance_code_t dance_tlsa_set_add(dance_tlsa_set_t *set, const dance_tlsa_t *rec,
 	if (set->count == set->capacity) {
 		size_t cap = set->capacity == 0 ? 4 : set->capacity * 2;
 		dance_tlsa_t *grown =
-			realloc(set->records, cap * sizeof(*grown));
+		        realloc(set->records, cap * sizeof(*grown));
 		if (grown == NULL) {
 			return dance_error_set(err, DANCE_ENOMEM,
 			                       "out of memory for TLSA set");
@@ -193,7 +193,8 @@ dance_code_t dance_tlsa_set_copy(dance_tlsa_set_t *dst,
 {
 	dance_tlsa_set_init(dst);
 	for (size_t i = 0; i < src->count; i++) {
-		dance_code_t rc = dance_tlsa_set_add(dst, &src->records[i], err);
+		dance_code_t rc =
+		        dance_tlsa_set_add(dst, &src->records[i], err);
 		if (rc != DANCE_OK) {
 			dance_tlsa_set_clear(dst);
 			return rc;

@@ -110,17 +110,19 @@ static dance_code_t decode_hex(const tokens_t *t, size_t first,
 	dance_code_t rc = DANCE_OK;
 	for (size_t i = 0; i < len && rc == DANCE_OK; i++) {
 		if (!isxdigit((unsigned char)hex[i])) {
-			rc = dance_error_set(err, DANCE_EINVAL,
-			                     "TLSA data has a non-hex character "
-			                     "'%c' at position %zu",
-			                     hex[i], i);
+			rc = dance_error_set(
+			        err, DANCE_EINVAL,
+			        "TLSA data has a non-hex character "
+			        "'%c' at position %zu",
+			        hex[i], i);
 		}
 	}
 	if (rc == DANCE_OK && len % 2 != 0) {
-		rc = dance_error_set(err, DANCE_EINVAL,
-		                     "TLSA data has an odd number of hex digits "
-		                     "(%zu)",
-		                     len);
+		rc = dance_error_set(
+		        err, DANCE_EINVAL,
+		        "TLSA data has an odd number of hex digits "
+		        "(%zu)",
+		        len);
 	}
 	if (rc == DANCE_OK) {
 		gnutls_datum_t in = {(unsigned char *)hex, (unsigned)len};

@@ -16,7 +16,8 @@ dance_code_t dance_tlsa_from_object(const gnutls_datum_t *object, uint8_t usage,
 	unsigned char digest[64];
 	gnutls_digest_algorithm_t alg;
 	memset(out, 0, sizeof(*out));
-	if (selector != DANCE_SELECTOR_CERT && selector != DANCE_SELECTOR_SPKI) {
+	if (selector != DANCE_SELECTOR_CERT &&
+	    selector != DANCE_SELECTOR_SPKI) {
 		return dance_error_set(err, DANCE_EINVAL,
 		                       "TLSA selector %u is not supported (0 "
 		                       "Cert or 1 SPKI)",
@@ -95,8 +96,8 @@ dance_code_t dance_tlsa_from_cert(const gnutls_datum_t *cert_der, uint8_t usage,
 		                       "certificate does not parse: %s",
 		                       gnutls_strerror(rc));
 	}
-	dance_code_t code = dance_tlsa_from_pubkey(key, usage, selector, mtype,
-	                                           out, err);
+	dance_code_t code =
+	        dance_tlsa_from_pubkey(key, usage, selector, mtype, out, err);
 	gnutls_pubkey_deinit(key);
 	return code;
 }
@@ -107,10 +108,11 @@ dance_code_t dance_tlsa_from_pubkey(gnutls_pubkey_t key, uint8_t usage,
 {
 	memset(out, 0, sizeof(*out));
 	if (selector != DANCE_SELECTOR_SPKI) {
-		return dance_error_set(err, DANCE_EINVAL,
-		                       "a bare key has no certificate: selector "
-		                       "must be 1 (SPKI), not %u",
-		                       selector);
+		return dance_error_set(
+		        err, DANCE_EINVAL,
+		        "a bare key has no certificate: selector "
+		        "must be 1 (SPKI), not %u",
+		        selector);
 	}
 	gnutls_datum_t spki = {NULL, 0};
 	dance_code_t rc = pubkey_spki(key, &spki, err);
@@ -138,8 +140,8 @@ dance_code_t dance_tlsa_from_privkey(gnutls_privkey_t key, uint8_t usage,
 		                       "cannot derive the public key: %s",
 		                       gnutls_strerror(rc));
 	}
-	dance_code_t code = dance_tlsa_from_pubkey(pub, usage, selector, mtype,
-	                                           out, err);
+	dance_code_t code =
+	        dance_tlsa_from_pubkey(pub, usage, selector, mtype, out, err);
 	gnutls_pubkey_deinit(pub);
 	return code;
 }

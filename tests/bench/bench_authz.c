@@ -56,8 +56,7 @@ static int read_env(const char *path, bench_env_t *env)
 		}
 	}
 	fclose(f);
-	snprintf(env->dns_server, sizeof(env->dns_server), "%s@%s", addr,
-	         port);
+	snprintf(env->dns_server, sizeof(env->dns_server), "%s@%s", addr, port);
 	return port[0] != '\0' && env->trust_anchor[0] != '\0' &&
 	                       env->keys_dir[0] != '\0'
 	               ? 0
@@ -148,20 +147,21 @@ int main(int argc, char **argv)
 	const char *servers[] = {env.dns_server};
 	const char *stubs[] = {"dance.test"};
 	dance_authz_config_t cfg = {
-		.resolver = {.mode = DANCE_RESOLVE_STUB,
-		             .trust_anchor_file = env.trust_anchor,
-		             .servers = servers,
-		             .server_count = 1,
-		             .stub_zones = stubs,
-		             .stub_zone_count = 1},
-		.lookup_deadline_ms = 3000,
+	        .resolver = {.mode = DANCE_RESOLVE_STUB,
+	                     .trust_anchor_file = env.trust_anchor,
+	                     .servers = servers,
+	                     .server_count = 1,
+	                     .stub_zones = stubs,
+	                     .stub_zone_count = 1},
+	        .lookup_deadline_ms = 3000,
 	};
 	dance_policy_t policy;
 	dance_policy_zone_t *zone = NULL;
 	dance_error_t err;
 	dance_authz_t *authz = NULL;
 	dance_policy_init(&policy);
-	if (dance_policy_zone(&policy, "example.test", &zone, &err) != DANCE_OK ||
+	if (dance_policy_zone(&policy, "example.test", &zone, &err) !=
+	            DANCE_OK ||
 	    dance_policy_allow_name(zone, "ns2.good.dance.test", &err) !=
 	            DANCE_OK ||
 	    dance_authz_new(&cfg, &policy, &authz, &err) != DANCE_OK) {
@@ -169,12 +169,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	dance_creds_t creds = {.type = DANCE_CRED_X509, .certs = &der, .count = 1};
+	dance_creds_t creds = {
+	        .type = DANCE_CRED_X509, .certs = &der, .count = 1};
 	dance_request_t by_name = {.zone = "example.test",
 	                           .peer = "127.0.0.1",
 	                           .tls = 1,
 	                           .creds = &creds,
-	                           .claimed_name = "_xfr-client.ns2.good.dance.test"};
+	                           .claimed_name =
+	                                   "_xfr-client.ns2.good.dance.test"};
 	dance_request_t by_key = by_name;
 	by_key.claimed_name = NULL;
 

@@ -16,8 +16,8 @@ int main(void)
 	E2E_SUITE();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
-	unsigned failed = CU_get_number_of_failures() +
-	                  CU_get_number_of_tests_failed();
+	unsigned failed =
+	        CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	unsigned ran = CU_get_number_of_tests_run();
 	CU_cleanup_registry();
 	gnutls_global_deinit();

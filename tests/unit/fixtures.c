@@ -8,14 +8,14 @@
 
 #include <CUnit/CUnit.h>
 
-#define FX_CHECK(expr)                                                     \
-	do {                                                               \
-		int fx_rc_ = (expr);                                       \
-		if (fx_rc_ < 0) {                                          \
-			fprintf(stderr, "%s:%d: %s: %s\n", __FILE__,       \
-			        __LINE__, #expr, gnutls_strerror(fx_rc_)); \
-			CU_FAIL_FATAL(#expr);                              \
-		}                                                          \
+#define FX_CHECK(expr)                                                         \
+	do {                                                                   \
+		int fx_rc_ = (expr);                                           \
+		if (fx_rc_ < 0) {                                              \
+			fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, \
+			        #expr, gnutls_strerror(fx_rc_));               \
+			CU_FAIL_FATAL(#expr);                                  \
+		}                                                              \
 	} while (0)
 
 fx_key_t *fx_key_new(fx_keytype_t type)
@@ -31,13 +31,13 @@ fx_key_t *fx_key_new(fx_keytype_t type)
 		break;
 	case FX_ECDSA:
 		FX_CHECK(gnutls_x509_privkey_generate(
-			key->x509, GNUTLS_PK_ECDSA,
-			GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0));
+		        key->x509, GNUTLS_PK_ECDSA,
+		        GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0));
 		break;
 	case FX_ED25519:
 		FX_CHECK(gnutls_x509_privkey_generate(
-			key->x509, GNUTLS_PK_EDDSA_ED25519,
-			GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_ED25519), 0));
+		        key->x509, GNUTLS_PK_EDDSA_ED25519,
+		        GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_ED25519), 0));
 		break;
 	}
 	FX_CHECK(gnutls_privkey_init(&key->priv));
@@ -81,40 +81,41 @@ fx_cert_t *fx_cert_new(const fx_key_t *subject_key, const fx_cert_spec_t *spec,
 	memcpy(serial + 4, &s, sizeof(s));
 	FX_CHECK(gnutls_x509_crt_set_serial(crt, serial, sizeof(serial)));
 	FX_CHECK(gnutls_x509_crt_set_activation_time(
-		crt, spec->not_before != 0 ? spec->not_before : now - 86400));
+	        crt, spec->not_before != 0 ? spec->not_before : now - 86400));
 	FX_CHECK(gnutls_x509_crt_set_expiration_time(
-		crt, spec->not_after != 0 ? spec->not_after : now + 30 * 86400));
+	        crt,
+	        spec->not_after != 0 ? spec->not_after : now + 30 * 86400));
 	FX_CHECK(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME,
 	                                       0, spec->cn, strlen(spec->cn)));
 	FX_CHECK(gnutls_x509_crt_set_pubkey(crt, subject_key->pub));
 	for (int i = 0; i < 4 && spec->san_dns[i] != NULL; i++) {
 		FX_CHECK(gnutls_x509_crt_set_subject_alt_name(
-			crt, GNUTLS_SAN_DNSNAME, spec->san_dns[i],
-			strlen(spec->san_dns[i]), GNUTLS_FSAN_APPEND));
+		        crt, GNUTLS_SAN_DNSNAME, spec->san_dns[i],
+		        strlen(spec->san_dns[i]), GNUTLS_FSAN_APPEND));
 	}
 	FX_CHECK(gnutls_x509_crt_set_basic_constraints(crt, spec->is_ca, -1));
 	if (spec->is_ca) {
 		FX_CHECK(gnutls_x509_crt_set_key_usage(
-			crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN |
-				     GNUTLS_KEY_DIGITAL_SIGNATURE));
+		        crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN |
+		                     GNUTLS_KEY_DIGITAL_SIGNATURE));
 	} else {
 		FX_CHECK(gnutls_x509_crt_set_key_usage(
-			crt, GNUTLS_KEY_DIGITAL_SIGNATURE));
+		        crt, GNUTLS_KEY_DIGITAL_SIGNATURE));
 		FX_CHECK(gnutls_x509_crt_set_key_purpose_oid(
-			crt, GNUTLS_KP_TLS_WWW_CLIENT, 0));
+		        crt, GNUTLS_KP_TLS_WWW_CLIENT, 0));
 	}
 	unsigned char kid[64];
 	size_t kid_len = sizeof(kid);
 	FX_CHECK(gnutls_pubkey_get_key_id(subject_key->pub, 0, kid, &kid_len));
 	FX_CHECK(gnutls_x509_crt_set_subject_key_id(crt, kid, kid_len));
 	if (issuer_cert == NULL) {
-		FX_CHECK(gnutls_x509_crt_privkey_sign(crt, crt,
-		                                      subject_key->priv,
-		                                      sign_hash(subject_key), 0));
+		FX_CHECK(gnutls_x509_crt_privkey_sign(
+		        crt, crt, subject_key->priv, sign_hash(subject_key),
+		        0));
 	} else {
-		FX_CHECK(gnutls_x509_crt_privkey_sign(crt, issuer_cert->crt,
-		                                      issuer_key->priv,
-		                                      sign_hash(issuer_key), 0));
+		FX_CHECK(gnutls_x509_crt_privkey_sign(
+		        crt, issuer_cert->crt, issuer_key->priv,
+		        sign_hash(issuer_key), 0));
 	}
 	FX_CHECK(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &cert->der));
 	return cert;
@@ -187,7 +188,8 @@ void fx_rmtree(char *dir)
 	char *cmd = NULL;
 	if (asprintf(&cmd, "rm -rf '%s'", dir) >= 0) {
 		if (system(cmd) != 0) {
-			fprintf(stderr, "fx_rmtree: could not remove %s\n", dir);
+			fprintf(stderr, "fx_rmtree: could not remove %s\n",
+			        dir);
 		}
 		free(cmd);
 	}

@@ -30,11 +30,11 @@ typedef struct fx_cert {
 } fx_cert_t;
 
 typedef struct fx_cert_spec {
-	const char *cn;          /* subject CN (required) */
-	const char *san_dns[4];  /* SAN dNSNames, NULL-terminated, optional */
-	int is_ca;               /* basicConstraints CA:TRUE + keyCertSign */
-	time_t not_before;       /* 0: now - 1 day */
-	time_t not_after;        /* 0: now + 30 days */
+	const char *cn;         /* subject CN (required) */
+	const char *san_dns[4]; /* SAN dNSNames, NULL-terminated, optional */
+	int is_ca;              /* basicConstraints CA:TRUE + keyCertSign */
+	time_t not_before;      /* 0: now - 1 day */
+	time_t not_after;       /* 0: now + 30 days */
 } fx_cert_spec_t;
 
 fx_key_t *fx_key_new(fx_keytype_t type);
@@ -43,7 +43,8 @@ void fx_key_free(fx_key_t *key);
 /* Certificate for subject_key per spec, signed by issuer (issuer_cert and
  * issuer_key), or self-signed when issuer_cert is NULL. */
 fx_cert_t *fx_cert_new(const fx_key_t *subject_key, const fx_cert_spec_t *spec,
-                       const fx_cert_t *issuer_cert, const fx_key_t *issuer_key);
+                       const fx_cert_t *issuer_cert,
+                       const fx_key_t *issuer_key);
 void fx_cert_free(fx_cert_t *cert);
 
 /* Writes PEM of a certificate / private key to path. 0 on success. */

@@ -9,7 +9,8 @@
 static void test_allow_sets_authorized(void)
 {
 	dance_decision_t d;
-	dance_decision_allow(&d, "ns2.example.net", "DANE-EE record %d matched", 0);
+	dance_decision_allow(&d, "ns2.example.net", "DANE-EE record %d matched",
+	                     0);
 	CU_ASSERT_EQUAL(d.allow, 1);
 	CU_ASSERT_EQUAL(d.reason, DANCE_REASON_AUTHORIZED);
 	CU_ASSERT_STRING_EQUAL(d.identity, "ns2.example.net");
@@ -38,7 +39,8 @@ static void test_reason_codes_round_trip(void)
 		CU_ASSERT_NOT_EQUAL(strcmp(code, "invalid"), 0);
 		CU_ASSERT_EQUAL(dance_reason_from_code(code), r);
 	}
-	CU_ASSERT_STRING_EQUAL(dance_reason_code(DANCE_REASON_COUNT), "invalid");
+	CU_ASSERT_STRING_EQUAL(dance_reason_code(DANCE_REASON_COUNT),
+	                       "invalid");
 	CU_ASSERT_EQUAL(dance_reason_from_code("no-such-reason"), -1);
 	CU_ASSERT_EQUAL(dance_reason_from_code(NULL), -1);
 }
@@ -68,17 +70,19 @@ static void test_format_line(void)
 	dance_decision_t d;
 	char line[512];
 	dance_decision_deny(&d, DANCE_REASON_UNKNOWN_KEY, "",
-	                    "SPKI SHA-256 %s matches no allowed identity", "ab12");
+	                    "SPKI SHA-256 %s matches no allowed identity",
+	                    "ab12");
 	dance_decision_format(&d, "example.com.", "127.0.0.1@5353", line,
 	                      sizeof(line));
-	CU_ASSERT_STRING_EQUAL(line,
-	                       "zone example.com., peer 127.0.0.1@5353, identity "
-	                       "unknown: denied (unknown-key): SPKI SHA-256 ab12 "
-	                       "matches no allowed identity");
+	CU_ASSERT_STRING_EQUAL(
+	        line, "zone example.com., peer 127.0.0.1@5353, identity "
+	              "unknown: denied (unknown-key): SPKI SHA-256 ab12 "
+	              "matches no allowed identity");
 	dance_decision_allow(&d, "ns2.example.net", "ok");
 	dance_decision_format(&d, NULL, "", line, sizeof(line));
-	CU_ASSERT_STRING_EQUAL(line, "zone -, peer -, identity ns2.example.net: "
-	                             "allowed (authorized): ok");
+	CU_ASSERT_STRING_EQUAL(line,
+	                       "zone -, peer -, identity ns2.example.net: "
+	                       "allowed (authorized): ok");
 }
 
 static void test_error_helpers(void)

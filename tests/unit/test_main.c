@@ -29,7 +29,8 @@ int main(int argc, char **argv)
 		for (int i = 1; i < argc; i++) {
 			CU_pSuite suite = CU_get_suite(argv[i]);
 			if (suite == NULL) {
-				fprintf(stderr, "dance-unit: no suite %s\n", argv[i]);
+				fprintf(stderr, "dance-unit: no suite %s\n",
+				        argv[i]);
 				CU_cleanup_registry();
 				return 2;
 			}
@@ -38,8 +39,8 @@ int main(int argc, char **argv)
 	} else {
 		CU_basic_run_tests();
 	}
-	unsigned failed = CU_get_number_of_failures() +
-	                  CU_get_number_of_tests_failed();
+	unsigned failed =
+	        CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	unsigned ran = CU_get_number_of_tests_run();
 	CU_cleanup_registry();
 	gnutls_global_deinit();

@@ -17,7 +17,7 @@
 typedef struct pki {
 	fx_key_t *ca_key, *ca2_key, *inter_key, *leaf_key[3], *other_key;
 	fx_cert_t *ca, *ca2_same_dn, *inter, *leaf[3], *leaf_by_ca2,
-		*leaf_expired, *leaf_by_inter, *other;
+	        *leaf_expired, *leaf_by_inter, *other;
 } pki_t;
 
 static pki_t pki;
@@ -44,24 +44,26 @@ static void need_pki(void)
 	pki.inter = fx_cert_new(pki.inter_key, &inter, pki.ca, pki.ca_key);
 	for (int i = 0; i < 3; i++) {
 		pki.leaf_key[i] = fx_key_new(types[i]);
-		pki.leaf[i] = fx_cert_new(pki.leaf_key[i], &leaf, pki.ca,
-		                          pki.ca_key);
+		pki.leaf[i] =
+		        fx_cert_new(pki.leaf_key[i], &leaf, pki.ca, pki.ca_key);
 	}
 	pki.leaf_by_ca2 = fx_cert_new(pki.leaf_key[1], &leaf, pki.ca2_same_dn,
 	                              pki.ca2_key);
-	pki.leaf_expired = fx_cert_new(pki.leaf_key[1], &expired, pki.ca,
-	                               pki.ca_key);
-	pki.leaf_by_inter = fx_cert_new(pki.leaf_key[1], &leaf, pki.inter,
-	                                pki.inter_key);
+	pki.leaf_expired =
+	        fx_cert_new(pki.leaf_key[1], &expired, pki.ca, pki.ca_key);
+	pki.leaf_by_inter =
+	        fx_cert_new(pki.leaf_key[1], &leaf, pki.inter, pki.inter_key);
 	pki.other = fx_cert_new(pki.other_key, &leaf, NULL, NULL);
 }
 
 static int free_pki(void)
 {
-	fx_cert_t *certs[] = {pki.ca, pki.ca2_same_dn, pki.inter, pki.leaf[0],
-	                      pki.leaf[1], pki.leaf[2], pki.leaf_by_ca2,
-	                      pki.leaf_expired, pki.leaf_by_inter, pki.other};
-	fx_key_t *keys[] = {pki.ca_key, pki.ca2_key, pki.inter_key,
+	fx_cert_t *certs[] = {
+	        pki.ca,          pki.ca2_same_dn,  pki.inter,
+	        pki.leaf[0],     pki.leaf[1],      pki.leaf[2],
+	        pki.leaf_by_ca2, pki.leaf_expired, pki.leaf_by_inter,
+	        pki.other};
+	fx_key_t *keys[] = {pki.ca_key,      pki.ca2_key,     pki.inter_key,
 	                    pki.leaf_key[0], pki.leaf_key[1], pki.leaf_key[2],
 	                    pki.other_key};
 	for (size_t i = 0; i < sizeof(certs) / sizeof(certs[0]); i++) {
@@ -82,16 +84,15 @@ typedef struct rec_spec {
 	int corrupt; /* flip a byte of the data */
 } rec_spec_t;
 
-static void build_set(dance_tlsa_set_t *set, const rec_spec_t *specs,
-                      size_t n)
+static void build_set(dance_tlsa_set_t *set, const rec_spec_t *specs, size_t n)
 {
 	dance_tlsa_set_init(set);
 	for (size_t i = 0; i < n; i++) {
 		dance_tlsa_t t;
-		CU_ASSERT_EQUAL_FATAL(dance_tlsa_from_cert(&specs[i].cert->der,
-		                                           specs[i].u, specs[i].s,
-		                                           specs[i].m, &t, NULL),
-		                      DANCE_OK);
+		CU_ASSERT_EQUAL_FATAL(
+		        dance_tlsa_from_cert(&specs[i].cert->der, specs[i].u,
+		                             specs[i].s, specs[i].m, &t, NULL),
+		        DANCE_OK);
 		if (specs[i].corrupt) {
 			t.data[t.data_len / 2] ^= 0x5a;
 		}
@@ -246,7 +247,8 @@ static void test_ta_intermediate(void)
 	rec_spec_t root[] = {{pki.ca, 2, 1, 1, 0}};
 	rec_spec_t root_full[] = {{pki.ca, 2, 0, 0, 0}};
 	rec_spec_t inter[] = {{pki.inter, 2, 0, 1, 0}};
-	CU_ASSERT_EQUAL(run(root, 1, full, 3, &with_name, &res), DANCE_MATCH_OK);
+	CU_ASSERT_EQUAL(run(root, 1, full, 3, &with_name, &res),
+	                DANCE_MATCH_OK);
 	CU_ASSERT_EQUAL(run(root_full, 1, partial, 2, &with_name, &res),
 	                DANCE_MATCH_OK);
 	CU_ASSERT_EQUAL(run(inter, 1, partial, 2, &with_name, &res),
@@ -369,7 +371,8 @@ static void test_raw_public_keys(void)
 	dance_match_result_t res;
 	dance_tlsa_set_t set;
 	for (int k = 0; k < 3; k++) {
-		dance_creds_t rpk = {DANCE_CRED_RAWPK, &pki.leaf_key[k]->spki, 1};
+		dance_creds_t rpk = {DANCE_CRED_RAWPK, &pki.leaf_key[k]->spki,
+		                     1};
 		dance_tlsa_t t;
 		dance_tlsa_set_init(&set);
 		CU_ASSERT_EQUAL(dance_tlsa_from_pubkey(pki.leaf_key[k]->pub, 3,
@@ -462,11 +465,11 @@ static void test_usable_and_names(void)
 	CU_ASSERT_FALSE(dance_tlsa_usable(&t, DANCE_CRED_X509, NULL));
 	for (int o = DANCE_MATCH_OK; o <= DANCE_MATCH_TA_NAME; o++) {
 		CU_ASSERT_STRING_NOT_EQUAL(
-			dance_match_outcome_name((dance_match_outcome_t)o),
-			"invalid");
+		        dance_match_outcome_name((dance_match_outcome_t)o),
+		        "invalid");
 	}
-	CU_ASSERT_STRING_EQUAL(dance_match_outcome_name((dance_match_outcome_t)42),
-	                       "invalid");
+	CU_ASSERT_STRING_EQUAL(
+	        dance_match_outcome_name((dance_match_outcome_t)42), "invalid");
 }
 
 static void test_spki_hex(void)
@@ -481,7 +484,8 @@ static void test_spki_hex(void)
 	}
 	gnutls_datum_t der = pki.leaf[2]->der;
 	dance_creds_t creds = {DANCE_CRED_X509, &der, 1};
-	CU_ASSERT_EQUAL(dance_creds_spki_sha256_hex(&creds, hex, NULL), DANCE_OK);
+	CU_ASSERT_EQUAL(dance_creds_spki_sha256_hex(&creds, hex, NULL),
+	                DANCE_OK);
 	CU_ASSERT_STRING_EQUAL(hex, want);
 	dance_creds_t rpk = {DANCE_CRED_RAWPK, &pki.leaf_key[2]->spki, 1};
 	CU_ASSERT_EQUAL(dance_creds_spki_sha256_hex(&rpk, hex, NULL), DANCE_OK);

@@ -35,8 +35,11 @@ static void test_normalize_ok(void)
 {
 	expect_norm("ns2.example.net", "ns2.example.net");
 	expect_norm("NS2.Example.NET.", "ns2.example.net");
-	expect_norm("_xfr-client.ns2.example.net", "_xfr-client.ns2.example.net");
-	expect_norm("B\xc3\xbc" "cher.Example.", "xn--bcher-kva.example");
+	expect_norm("_xfr-client.ns2.example.net",
+	            "_xfr-client.ns2.example.net");
+	expect_norm("B\xc3\xbc"
+	            "cher.Example.",
+	            "xn--bcher-kva.example");
 	expect_norm("xn--bcher-kva.example", "xn--bcher-kva.example");
 	expect_norm("localhost", "localhost");
 }
@@ -47,7 +50,8 @@ static void test_normalize_bad(void)
 	memset(label64, 'a', 64);
 	strcpy(label64 + 64, ".example");
 	for (int i = 0; i < 6; i++) {
-		memcpy(long_name + i * 50, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.",
+		memcpy(long_name + i * 50,
+		       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.",
 		       50);
 	}
 	strcpy(long_name + 250, "example");
@@ -68,44 +72,45 @@ static void test_equal_and_patterns(void)
 	CU_ASSERT_TRUE(dance_name_equal("NS2.example.net.", "ns2.EXAMPLE.net"));
 	CU_ASSERT_FALSE(dance_name_equal("ns2.example.net", "ns3.example.net"));
 	CU_ASSERT_FALSE(dance_name_equal("bad..name", "bad..name"));
-	CU_ASSERT_TRUE(dance_name_matches_pattern("a.sec.example",
-	                                          "*.sec.example"));
-	CU_ASSERT_TRUE(dance_name_matches_pattern("b.a.sec.example",
-	                                          "*.sec.example"));
-	CU_ASSERT_FALSE(dance_name_matches_pattern("sec.example",
-	                                           "*.sec.example"));
-	CU_ASSERT_FALSE(dance_name_matches_pattern("xsec.example",
-	                                           "*.sec.example"));
-	CU_ASSERT_TRUE(dance_name_matches_pattern("sec.example", "sec.example"));
-	CU_ASSERT_TRUE(dance_name_matches_pattern("a.sec.example",
-	                                          "sec.example"));
-	CU_ASSERT_FALSE(dance_name_matches_pattern("a.other.example",
-	                                           "sec.example"));
+	CU_ASSERT_TRUE(
+	        dance_name_matches_pattern("a.sec.example", "*.sec.example"));
+	CU_ASSERT_TRUE(
+	        dance_name_matches_pattern("b.a.sec.example", "*.sec.example"));
+	CU_ASSERT_FALSE(
+	        dance_name_matches_pattern("sec.example", "*.sec.example"));
+	CU_ASSERT_FALSE(
+	        dance_name_matches_pattern("xsec.example", "*.sec.example"));
+	CU_ASSERT_TRUE(
+	        dance_name_matches_pattern("sec.example", "sec.example"));
+	CU_ASSERT_TRUE(
+	        dance_name_matches_pattern("a.sec.example", "sec.example"));
+	CU_ASSERT_FALSE(
+	        dance_name_matches_pattern("a.other.example", "sec.example"));
 }
 
 static void test_owner_templates(void)
 {
 	char out[DANCE_NAME_MAX];
 	dance_error_t err;
-	CU_ASSERT_EQUAL(dance_owner_from_template(NULL, "NS2.example.net.", out,
-	                                          &err),
-	                DANCE_OK);
+	CU_ASSERT_EQUAL(
+	        dance_owner_from_template(NULL, "NS2.example.net.", out, &err),
+	        DANCE_OK);
 	CU_ASSERT_STRING_EQUAL(out, "_xfr-client.ns2.example.net");
 	CU_ASSERT_EQUAL(dance_owner_from_template("{name}", "ns2.example.net",
 	                                          out, &err),
 	                DANCE_OK);
 	CU_ASSERT_STRING_EQUAL(out, "ns2.example.net");
-	CU_ASSERT_EQUAL(dance_owner_from_template("_dns.{name}", "a.b", out,
-	                                          &err),
-	                DANCE_OK);
+	CU_ASSERT_EQUAL(
+	        dance_owner_from_template("_dns.{name}", "a.b", out, &err),
+	        DANCE_OK);
 	CU_ASSERT_STRING_EQUAL(out, "_dns.a.b");
-	CU_ASSERT_EQUAL(dance_owner_from_template("_xfr-client", "a.b", out,
-	                                          &err),
-	                DANCE_EINVAL);
+	CU_ASSERT_EQUAL(
+	        dance_owner_from_template("_xfr-client", "a.b", out, &err),
+	        DANCE_EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, "exactly once"));
-	CU_ASSERT_EQUAL(dance_owner_from_template("{name}.{name}", "a.b", out,
-	                                          &err),
-	                DANCE_EINVAL);
+	CU_ASSERT_EQUAL(
+	        dance_owner_from_template("{name}.{name}", "a.b", out, &err),
+	        DANCE_EINVAL);
 	CU_ASSERT_EQUAL(dance_owner_from_template(NULL, "a..b", out, &err),
 	                DANCE_EINVAL);
 
@@ -114,13 +119,13 @@ static void test_owner_templates(void)
 	                                      out, &err),
 	                DANCE_OK);
 	CU_ASSERT_STRING_EQUAL(out, "ns2.example.net");
-	CU_ASSERT_EQUAL(dance_name_from_owner("{name}", "ns2.example.net", out,
-	                                      &err),
-	                DANCE_OK);
+	CU_ASSERT_EQUAL(
+	        dance_name_from_owner("{name}", "ns2.example.net", out, &err),
+	        DANCE_OK);
 	CU_ASSERT_STRING_EQUAL(out, "ns2.example.net");
-	CU_ASSERT_EQUAL(dance_name_from_owner(NULL, "ns2.example.net", out,
-	                                      &err),
-	                DANCE_ENOTFOUND);
+	CU_ASSERT_EQUAL(
+	        dance_name_from_owner(NULL, "ns2.example.net", out, &err),
+	        DANCE_ENOTFOUND);
 	CU_ASSERT_EQUAL(dance_name_from_owner(NULL, "_xfr-client", out, &err),
 	                DANCE_ENOTFOUND);
 	CU_ASSERT_EQUAL(dance_name_from_owner("x{name}", "a.b", out, &err),

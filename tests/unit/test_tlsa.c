@@ -27,8 +27,8 @@ static void test_wire_ok_and_round_trip(void)
 	for (int i = 0; i < 32; i++) {
 		rdata[3 + i] = (uint8_t)i;
 	}
-	CU_ASSERT_EQUAL_FATAL(dance_tlsa_from_wire(&t, rdata, sizeof(rdata), NULL),
-	                      DANCE_OK);
+	CU_ASSERT_EQUAL_FATAL(
+	        dance_tlsa_from_wire(&t, rdata, sizeof(rdata), NULL), DANCE_OK);
 	CU_ASSERT_EQUAL(t.usage, 3);
 	CU_ASSERT_EQUAL(t.selector, 1);
 	CU_ASSERT_EQUAL(t.mtype, 1);
@@ -70,7 +70,8 @@ static void test_wire_hash_lengths(void)
 	CU_ASSERT_EQUAL(dance_tlsa_from_wire(&t, rdata, 3 + 32, &err),
 	                DANCE_EINVAL);
 	assert_reason(&err, "needs 64 bytes");
-	CU_ASSERT_EQUAL(dance_tlsa_from_wire(&t, rdata, 3 + 64, &err), DANCE_OK);
+	CU_ASSERT_EQUAL(dance_tlsa_from_wire(&t, rdata, 3 + 64, &err),
+	                DANCE_OK);
 	dance_tlsa_clear(&t);
 	/* Full(0) and unknown types take any non-empty length. */
 	rdata[2] = 0;
@@ -85,8 +86,8 @@ static void test_wire_unknown_values_kept(void)
 {
 	uint8_t rdata[] = {7, 9, 200, 0xab};
 	dance_tlsa_t t;
-	CU_ASSERT_EQUAL_FATAL(dance_tlsa_from_wire(&t, rdata, sizeof(rdata), NULL),
-	                      DANCE_OK);
+	CU_ASSERT_EQUAL_FATAL(
+	        dance_tlsa_from_wire(&t, rdata, sizeof(rdata), NULL), DANCE_OK);
 	CU_ASSERT_EQUAL(t.usage, 7);
 	CU_ASSERT_EQUAL(t.selector, 9);
 	CU_ASSERT_EQUAL(t.mtype, 200);
@@ -113,13 +114,13 @@ static void test_text_mnemonics_parens_prefix(void)
 	dance_tlsa_t a, b, c;
 	CU_ASSERT_EQUAL(dance_tlsa_from_text(&a, "3 1 1 " HEX32, NULL),
 	                DANCE_OK);
-	CU_ASSERT_EQUAL(dance_tlsa_from_text(
-				&b,
-				"dane-ee SPKI sha2-256 ( 0011223344556677"
-				"8899aabbccddeeff\n  00112233445566778899"
-				"AABBCCDDEEFF ) ; comment",
-				NULL),
-	                DANCE_OK);
+	CU_ASSERT_EQUAL(
+	        dance_tlsa_from_text(&b,
+	                             "dane-ee SPKI sha2-256 ( 0011223344556677"
+	                             "8899aabbccddeeff\n  00112233445566778899"
+	                             "AABBCCDDEEFF ) ; comment",
+	                             NULL),
+	        DANCE_OK);
 	CU_ASSERT_TRUE(dance_tlsa_equal(&a, &b));
 	CU_ASSERT_EQUAL(dance_tlsa_from_text(&c,
 	                                     "_xfr-client.ns2.example.net. "
@@ -134,9 +135,9 @@ static void test_text_mnemonics_parens_prefix(void)
 	                DANCE_OK);
 	CU_ASSERT_EQUAL(a.usage, 0);
 	dance_tlsa_clear(&a);
-	CU_ASSERT_EQUAL(dance_tlsa_from_text(&a, "PrivCert PrivSel PrivMatch 01",
-	                                     NULL),
-	                DANCE_OK);
+	CU_ASSERT_EQUAL(
+	        dance_tlsa_from_text(&a, "PrivCert PrivSel PrivMatch 01", NULL),
+	        DANCE_OK);
 	CU_ASSERT_EQUAL(a.usage, 255);
 	CU_ASSERT_EQUAL(a.selector, 255);
 	CU_ASSERT_EQUAL(a.mtype, 255);
@@ -149,16 +150,16 @@ static void test_text_malformed(void)
 		const char *text;
 		const char *reason;
 	} cases[] = {
-		{"", "needs 4 fields"},
-		{"3 1 1", "needs 4 fields"},
-		{"owner IN TLSA 3 1", "needs 4 fields"},
-		{"256 1 1 " HEX32, "usage \"256\""},
-		{"3 x 1 " HEX32, "selector \"x\""},
-		{"3 1 1x " HEX32, "matching type \"1x\""},
-		{"3 1 1 00zz", "non-hex character 'z'"},
-		{"3 1 0 abc", "odd number of hex digits"},
-		{"3 1 1 0011", "needs 32 bytes"},
-		{"3 1 2 " HEX32, "needs 64 bytes"},
+	        {"", "needs 4 fields"},
+	        {"3 1 1", "needs 4 fields"},
+	        {"owner IN TLSA 3 1", "needs 4 fields"},
+	        {"256 1 1 " HEX32, "usage \"256\""},
+	        {"3 x 1 " HEX32, "selector \"x\""},
+	        {"3 1 1x " HEX32, "matching type \"1x\""},
+	        {"3 1 1 00zz", "non-hex character 'z'"},
+	        {"3 1 0 abc", "odd number of hex digits"},
+	        {"3 1 1 0011", "needs 32 bytes"},
+	        {"3 1 2 " HEX32, "needs 64 bytes"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		dance_tlsa_t t;
@@ -198,9 +199,9 @@ static void test_set_add_copy_clear(void)
 	dance_tlsa_set_init(&set);
 	for (int i = 0; i < 9; i++) {
 		uint8_t rdata[] = {3, 1, 0, (uint8_t)i};
-		CU_ASSERT_EQUAL_FATAL(dance_tlsa_from_wire(&t, rdata,
-		                                           sizeof(rdata), NULL),
-		                      DANCE_OK);
+		CU_ASSERT_EQUAL_FATAL(
+		        dance_tlsa_from_wire(&t, rdata, sizeof(rdata), NULL),
+		        DANCE_OK);
 		CU_ASSERT_EQUAL(dance_tlsa_set_add(&set, &t, NULL), DANCE_OK);
 		dance_tlsa_clear(&t);
 	}
@@ -209,8 +210,8 @@ static void test_set_add_copy_clear(void)
 	CU_ASSERT_EQUAL(dance_tlsa_set_copy(&copy, &set, NULL), DANCE_OK);
 	CU_ASSERT_EQUAL(copy.count, 9);
 	for (size_t i = 0; i < copy.count; i++) {
-		CU_ASSERT_TRUE(dance_tlsa_equal(&copy.records[i],
-		                                &set.records[i]));
+		CU_ASSERT_TRUE(
+		        dance_tlsa_equal(&copy.records[i], &set.records[i]));
 		CU_ASSERT_PTR_NOT_EQUAL(copy.records[i].data,
 		                        set.records[i].data);
 	}

@@ -47,8 +47,8 @@ static void expect_data(const gnutls_datum_t *object, uint8_t mtype,
 		CU_ASSERT_EQUAL(memcmp(t->data, object->data, object->size), 0);
 		return;
 	}
-	gnutls_digest_algorithm_t alg = mtype == 1 ? GNUTLS_DIG_SHA256
-	                                           : GNUTLS_DIG_SHA512;
+	gnutls_digest_algorithm_t alg =
+	        mtype == 1 ? GNUTLS_DIG_SHA256 : GNUTLS_DIG_SHA512;
 	gnutls_hash_fast(alg, object->data, object->size, digest);
 	CU_ASSERT_EQUAL(t->data_len, gnutls_hash_get_len(alg));
 	CU_ASSERT_EQUAL(memcmp(t->data, digest, t->data_len), 0);
@@ -62,9 +62,9 @@ static void test_from_cert_all_types(void)
 			for (uint8_t mt = 0; mt <= 2; mt++) {
 				dance_tlsa_t t;
 				CU_ASSERT_EQUAL_FATAL(
-					dance_tlsa_from_cert(&certs[k]->der, 3,
+				        dance_tlsa_from_cert(&certs[k]->der, 3,
 				                             sel, mt, &t, NULL),
-					DANCE_OK);
+				        DANCE_OK);
 				CU_ASSERT_EQUAL(t.usage, 3);
 				CU_ASSERT_EQUAL(t.selector, sel);
 				CU_ASSERT_EQUAL(t.mtype, mt);
@@ -107,9 +107,9 @@ static void test_bad_arguments(void)
 	CU_ASSERT_EQUAL(dance_tlsa_from_pubkey(keys[1]->pub, 3, 0, 1, &t, &err),
 	                DANCE_EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, "selector must be 1"));
-	CU_ASSERT_EQUAL(dance_tlsa_from_privkey(keys[1]->priv, 3, 0, 1, &t,
-	                                        &err),
-	                DANCE_EINVAL);
+	CU_ASSERT_EQUAL(
+	        dance_tlsa_from_privkey(keys[1]->priv, 3, 0, 1, &t, &err),
+	        DANCE_EINVAL);
 	CU_ASSERT_EQUAL(dance_tlsa_from_cert(&certs[1]->der, 3, 1, 3, &t, &err),
 	                DANCE_EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, "matching type 3"));
@@ -129,13 +129,14 @@ static void test_rr_line(void)
 {
 	dance_tlsa_t t;
 	CU_ASSERT_EQUAL(dance_tlsa_from_text(&t, "3 1 0 0A0b", NULL), DANCE_OK);
-	char *line = dance_tlsa_rr_line("_xfr-client.NS2.example.net", 3600, &t);
+	char *line =
+	        dance_tlsa_rr_line("_xfr-client.NS2.example.net", 3600, &t);
 	CU_ASSERT_STRING_EQUAL(line, "_xfr-client.ns2.example.net. 3600 IN "
 	                             "TLSA 3 1 0 0A0B");
 	free(line);
 	line = dance_tlsa_rr_line("_xfr-client.ns2.example.net.", 0, &t);
-	CU_ASSERT_STRING_EQUAL(line,
-	                       "_xfr-client.ns2.example.net. IN TLSA 3 1 0 0A0B");
+	CU_ASSERT_STRING_EQUAL(
+	        line, "_xfr-client.ns2.example.net. IN TLSA 3 1 0 0A0B");
 	free(line);
 	CU_ASSERT_PTR_NULL(dance_tlsa_rr_line("", 0, &t));
 	dance_tlsa_clear(&t);
@@ -181,10 +182,10 @@ static void test_cross_check_danetool(void)
 		uint8_t selector, mtype;
 		const char *flags;
 	} cases[] = {
-		{1, 1, ""},
-		{0, 1, "--x509"},
-		{1, 2, "--hash sha512"},
-		{0, 2, "--x509 --hash sha512"},
+	        {1, 1, ""},
+	        {0, 1, "--x509"},
+	        {1, 2, "--hash sha512"},
+	        {0, 2, "--x509 --hash sha512"},
 	};
 	char *dir = fx_tmpdir();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
@@ -195,8 +196,8 @@ static void test_cross_check_danetool(void)
 		for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 			dance_tlsa_t ours, theirs;
 			CU_ASSERT_EQUAL_FATAL(
-				danetool_rdata(pem, cases[c].flags, &theirs),
-				0);
+			        danetool_rdata(pem, cases[c].flags, &theirs),
+			        0);
 			CU_ASSERT_EQUAL(dance_tlsa_from_cert(&certs[k]->der, 3,
 			                                     cases[c].selector,
 			                                     cases[c].mtype,
