@@ -59,7 +59,9 @@ typedef struct dance_resolver_config {
 	/* "addr" or "addr@port" entries for FORWARD, STUB and AD modes. */
 	const char *const *servers;
 	size_t server_count;
-	/* Zones resolved through servers in STUB mode. */
+	/* Zones resolved through servers in STUB mode. In every libunbound
+	 * mode these zones are also exempt from unbound's built-in local
+	 * zones (RFC 6761 names such as "test." answer NXDOMAIN otherwise). */
 	const char *const *stub_zones;
 	size_t stub_zone_count;
 	/* Default deadline of a lookup in milliseconds (0: 2000). */

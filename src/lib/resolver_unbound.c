@@ -81,6 +81,18 @@ static dance_code_t set_servers(struct ub_ctx *ctx,
 	if (rc != 0) {
 		return ub_fail(ctx, rc, "unbound option", err);
 	}
+	/* Zones under special-use names (RFC 6761, e.g. "test.") must not
+	 * be answered by unbound's built-in local zones. This finalises the
+	 * context, so it comes after every other setting. */
+	for (size_t z = 0; z < cfg->stub_zone_count && rc == 0; z++) {
+		rc = ub_ctx_zone_add(ctx, cfg->stub_zones[z], "transparent");
+	}
+	if (rc != 0) {
+		return ub_fail(ctx, rc,
+		               "unbound rejected the trust anchors, servers or "
+		               "zones",
+		               err);
+	}
 	return DANCE_OK;
 }
 

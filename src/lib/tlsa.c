@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Usage, selector and matching type: one byte each before the data. */
+#define TLSA_HEADER_LEN 3
+
 /* Length a matching type fixes for the association data; 0 if free. */
 static size_t mtype_fixed_length(uint8_t mtype)
 {
@@ -15,7 +18,8 @@ static size_t mtype_fixed_length(uint8_t mtype)
 	}
 }
 
-/* Checks the association data length against the matching type. */
+/* Checks the association data length: not empty, the length the matching
+ * type fixes, and small enough for the 16-bit RDATA length. */
 static dance_code_t check_data_length(uint8_t mtype, size_t len,
                                       dance_error_t *err)
 {
@@ -31,7 +35,7 @@ static dance_code_t check_data_length(uint8_t mtype, size_t len,
 		        "got %zu",
 		        mtype, dance_tlsa_mtype_name(mtype), want, len);
 	}
-	if (len > UINT16_MAX - 3) {
+	if (len > UINT16_MAX - TLSA_HEADER_LEN) {
 		return dance_error_set(err, DANCE_EINVAL,
 		                       "TLSA association data too long: %zu "
 		                       "bytes",
@@ -68,15 +72,14 @@ dance_code_t dance_tlsa_from_wire(dance_tlsa_t *out, const uint8_t *rdata,
                                   size_t len, dance_error_t *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (rdata == NULL || len < 4) {
+	if (rdata == NULL || len < TLSA_HEADER_LEN + 1) {
 		return dance_error_set(
 		        err, DANCE_EINVAL,
-		        "TLSA RDATA too short: %zu bytes, need at "
-		        "least 4",
-		        rdata == NULL ? 0 : len);
+		        "TLSA RDATA too short: %zu bytes, need at least %d",
+		        rdata == NULL ? 0 : len, TLSA_HEADER_LEN + 1);
 	}
-	return tlsa_fill(out, rdata[0], rdata[1], rdata[2], rdata + 3, len - 3,
-	                 err);
+	return tlsa_fill(out, rdata[0], rdata[1], rdata[2],
+	                 rdata + TLSA_HEADER_LEN, len - TLSA_HEADER_LEN, err);
 }
 
 dance_code_t dance_tlsa_make(dance_tlsa_t *out, uint8_t usage, uint8_t selector,
@@ -90,7 +93,7 @@ dance_code_t dance_tlsa_make(dance_tlsa_t *out, uint8_t usage, uint8_t selector,
 dance_code_t dance_tlsa_to_wire(const dance_tlsa_t *t, uint8_t *buf, size_t cap,
                                 size_t *len, dance_error_t *err)
 {
-	size_t need = 3 + t->data_len;
+	size_t need = TLSA_HEADER_LEN + t->data_len;
 	if (cap < need) {
 		return dance_error_set(err, DANCE_EINVAL,
 		                       "buffer of %zu bytes too small for TLSA "
@@ -100,7 +103,9 @@ dance_code_t dance_tlsa_to_wire(const dance_tlsa_t *t, uint8_t *buf, size_t cap,
 	buf[0] = t->usage;
 	buf[1] = t->selector;
 	buf[2] = t->mtype;
-	memcpy(buf + 3, t->data, t->data_len);
+	if (t->data_len > 0) {
+		memcpy(buf + TLSA_HEADER_LEN, t->data, t->data_len);
+	}
 	*len = need;
 	return DANCE_OK;
 }
@@ -125,7 +130,7 @@ int dance_tlsa_equal(const dance_tlsa_t *a, const dance_tlsa_t *b)
 {
 	return a->usage == b->usage && a->selector == b->selector &&
 	       a->mtype == b->mtype && a->data_len == b->data_len &&
-	       memcmp(a->data, b->data, a->data_len) == 0;
+	       (a->data_len == 0 || memcmp(a->data, b->data, a->data_len) == 0);
 }
 
 const char *dance_tlsa_usage_name(uint8_t usage)

@@ -1,5 +1,410 @@
+/* test_resolver.c: every resolver state produced by the real stack: a
+ * knotd serving signed zones, libunbound validating them (stub and
+ * forward), and an unbound daemon for the AD-bit mode. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
 #include <CUnit/CUnit.h>
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
+
+#include "dance/resolver.h"
+#include "dnsfixture.h"
+
 void register_resolver_suite(void);
+
+static dnsfx_t fx;
+static int fx_up;
+
+static int suite_init(void)
+{
+	fx_up = dnsfx_start(&fx, 1) == 0;
+	return fx_up ? 0 : -1;
+}
+
+static int suite_clean(void)
+{
+	dnsfx_stop(&fx);
+	return 0;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Scheduling slack allowed past a deadline. */
+static double slack_ms(void)
+{
+	return getenv("DANCE_TEST_SLOW") != NULL ? 3000 : 400;
+}
+
+static dance_resolver_t *make(dance_resolve_mode_t mode, const char *server,
+                              unsigned timeout_ms)
+{
+	const char *servers[] = {server};
+	dance_resolver_config_t cfg = {
+	        .mode = mode,
+	        .trust_anchor_file = dnsfx_get(&fx, "TRUST_ANCHOR"),
+	        .servers = servers,
+	        .server_count = 1,
+	        .stub_zones = fx.stub_zones,
+	        .stub_zone_count = fx.stub_zone_count,
+	        .timeout_ms = timeout_ms,
+	};
+	dance_resolver_t *r = NULL;
+	dance_error_t err;
+	if (dance_resolver_new(&cfg, &r, &err) != DANCE_OK) {
+		fprintf(stderr, "resolver: %s\n", err.reason);
+	}
+	return r;
+}
+
+static dance_dns_state_t lookup(dance_resolver_t *r, const char *owner,
+                                dance_tlsa_answer_t *a)
+{
+	dance_error_t err;
+	CU_ASSERT_EQUAL(dance_resolver_lookup(r, owner, 0, a, &err), DANCE_OK);
+	return a->state;
+}
+
+/* The record at ns2 is 3 1 1 of the SPKI of keys/ns2.pem. */
+static void assert_ns2_record(const dance_tlsa_answer_t *a)
+{
+	gnutls_datum_t der = {NULL, 0}, spki = {NULL, 0};
+	gnutls_pubkey_t key = NULL;
+	unsigned char digest[32];
+	CU_ASSERT_EQUAL_FATAL(dnsfx_cert(&fx, "ns2", &der), 0);
+	gnutls_pubkey_init(&key);
+	gnutls_pubkey_import_x509_raw(key, &der, GNUTLS_X509_FMT_DER, 0);
+	gnutls_pubkey_export2(key, GNUTLS_X509_FMT_DER, &spki);
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, spki.data, spki.size, digest);
+	CU_ASSERT_EQUAL_FATAL(a->rrset.count, 1);
+	const dance_tlsa_t *t = &a->rrset.records[0];
+	CU_ASSERT_EQUAL(t->usage, 3);
+	CU_ASSERT_EQUAL(t->selector, 1);
+	CU_ASSERT_EQUAL(t->mtype, 1);
+	CU_ASSERT_EQUAL(t->data_len, 32);
+	CU_ASSERT_EQUAL(memcmp(t->data, digest, 32), 0);
+	CU_ASSERT_TRUE(a->ttl > 0 && a->ttl <= 60);
+	CU_ASSERT_TRUE(a->rrsig_expiry > time(NULL) + 20 * 86400);
+	gnutls_free(spki.data);
+	gnutls_free(der.data);
+	gnutls_pubkey_deinit(key);
+}
+
+/* Every state through one resolver. */
+static void check_states(dance_resolver_t *r, int ad_mode)
+{
+	dance_tlsa_answer_t a;
+	CU_ASSERT_EQUAL(lookup(r, "_xfr-client.ns2.good.dance.test", &a),
+	                DANCE_DNS_SECURE);
+	assert_ns2_record(&a);
+	dance_tlsa_answer_clear(&a);
+
+	CU_ASSERT_EQUAL(lookup(r, "_xfr-client.ns3.insecure.dance.test", &a),
+	                DANCE_DNS_INSECURE);
+	CU_ASSERT_EQUAL(a.rrset.count, 1); /* kept for reporting */
+	CU_ASSERT_PTR_NOT_NULL(
+	        strstr(a.why, ad_mode ? "AD" : "chain of trust"));
+	dance_tlsa_answer_clear(&a);
+
+	dance_dns_state_t failed =
+	        ad_mode ? DANCE_DNS_SERVFAIL : DANCE_DNS_BOGUS;
+	CU_ASSERT_EQUAL(lookup(r, "_xfr-client.ns4.bogus.dance.test", &a),
+	                failed);
+	CU_ASSERT_EQUAL(a.rrset.count, 0);
+	CU_ASSERT_NOT_EQUAL(a.why[0], '\0');
+	fprintf(stderr, "  bogus: %s\n", a.why);
+	dance_tlsa_answer_clear(&a);
+
+	CU_ASSERT_EQUAL(lookup(r, "_xfr-client.ns5.expired.dance.test", &a),
+	                failed);
+	CU_ASSERT_EQUAL(a.rrset.count, 0);
+	if (!ad_mode) {
+		CU_ASSERT_PTR_NOT_NULL(strstr(a.why, "expired"));
+	}
+	fprintf(stderr, "  expired: %s\n", a.why);
+	dance_tlsa_answer_clear(&a);
+
+	CU_ASSERT_EQUAL(lookup(r, "_xfr-client.missing.good.dance.test", &a),
+	                DANCE_DNS_NXDOMAIN);
+	dance_tlsa_answer_clear(&a);
+	CU_ASSERT_EQUAL(lookup(r, "_xfr-client.nodata.good.dance.test", &a),
+	                DANCE_DNS_NODATA);
+	dance_tlsa_answer_clear(&a);
+
+	CU_ASSERT_EQUAL(lookup(r, "dev1._device.good.dance.test", &a),
+	                DANCE_DNS_SECURE);
+	CU_ASSERT_EQUAL(a.rrset.count, 1);
+	if (a.rrset.count == 1) {
+		CU_ASSERT_EQUAL(a.rrset.records[0].usage, 2);
+	}
+	dance_tlsa_answer_clear(&a);
+}
+
+static void test_stub_mode_states(void)
+{
+	dance_resolver_t *r = make(DANCE_RESOLVE_STUB, fx.server, 3000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	check_states(r, 0);
+	dance_resolver_free(r);
+}
+
+static void test_forward_mode_secure(void)
+{
+	dance_resolver_t *r = make(DANCE_RESOLVE_FORWARD, fx.server, 3000);
+	dance_tlsa_answer_t a;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(lookup(r, "_xfr-client.ns2.good.dance.test", &a),
+	                DANCE_DNS_SECURE);
+	assert_ns2_record(&a);
+	dance_tlsa_answer_clear(&a);
+	CU_ASSERT_EQUAL(lookup(r, "_xfr-client.ns4.bogus.dance.test", &a),
+	                DANCE_DNS_BOGUS);
+	dance_tlsa_answer_clear(&a);
+	dance_resolver_free(r);
+}
+
+static void test_ad_mode_states(void)
+{
+	dance_resolver_t *r = make(DANCE_RESOLVE_AD, fx.resolver, 3000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	check_states(r, 1);
+	dance_resolver_free(r);
+}
+
+static void test_ad_mode_refuses_remote(void)
+{
+	const char *remote[] = {"192.0.2.53"};
+	dance_resolver_config_t cfg = {
+	        .mode = DANCE_RESOLVE_AD, .servers = remote, .server_count = 1};
+	dance_resolver_t *r = NULL;
+	dance_error_t err;
+	CU_ASSERT_EQUAL(dance_resolver_new(&cfg, &r, &err), DANCE_EINVAL);
+	CU_ASSERT_PTR_NULL(r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, "loopback"));
+	const char *v6[] = {"::1@53"};
+	cfg.servers = v6;
+	CU_ASSERT_EQUAL(dance_resolver_new(&cfg, &r, &err), DANCE_OK);
+	dance_resolver_free(r);
+}
+
+static void test_config_errors(void)
+{
+	dance_resolver_t *r = NULL;
+	dance_error_t err;
+	dance_resolver_config_t stub = {.mode = DANCE_RESOLVE_STUB};
+	CU_ASSERT_EQUAL(dance_resolver_new(&stub, &r, &err), DANCE_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, "server"));
+	const char *bad[] = {"not-an-address"};
+	dance_resolver_config_t fwd = {.mode = DANCE_RESOLVE_FORWARD,
+	                               .servers = bad,
+	                               .server_count = 1};
+	CU_ASSERT_EQUAL(dance_resolver_new(&fwd, &r, &err), DANCE_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, "not-an-address"));
+	const char *port[] = {"127.0.0.1@99999"};
+	fwd.servers = port;
+	CU_ASSERT_EQUAL(dance_resolver_new(&fwd, &r, &err), DANCE_EINVAL);
+	dance_resolver_config_t ta = {.mode = DANCE_RESOLVE_RECURSE,
+	                              .trust_anchor_file = "/nonexistent/ta"};
+	CU_ASSERT_EQUAL(dance_resolver_new(&ta, &r, &err), DANCE_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, "/nonexistent/ta"));
+	const char *zones[] = {"dance.test"};
+	const char *srv[] = {"127.0.0.1@53"};
+	dance_resolver_config_t nozones = {
+	        .mode = DANCE_RESOLVE_STUB, .servers = srv, .server_count = 1};
+	CU_ASSERT_EQUAL(dance_resolver_new(&nozones, &r, &err), DANCE_EINVAL);
+	nozones.stub_zones = zones;
+	nozones.stub_zone_count = 1;
+	nozones.trust_anchor = "this is not a record";
+	CU_ASSERT_EQUAL(dance_resolver_new(&nozones, &r, &err), DANCE_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, "trust anchor"));
+}
+
+/* A UDP and TCP listener on loopback that never answers. */
+typedef struct black_hole {
+	int udp, tcp;
+	char addr[64];
+} black_hole_t;
+
+static void black_hole_open(black_hole_t *h)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t len = sizeof(sa);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	h->udp = socket(AF_INET, SOCK_DGRAM, 0);
+	CU_ASSERT_EQUAL_FATAL(bind(h->udp, (struct sockaddr *)&sa, sizeof(sa)),
+	                      0);
+	getsockname(h->udp, (struct sockaddr *)&sa, &len);
+	h->tcp = socket(AF_INET, SOCK_STREAM, 0);
+	CU_ASSERT_EQUAL(bind(h->tcp, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	listen(h->tcp, 4);
+	snprintf(h->addr, sizeof(h->addr), "127.0.0.1@%u", ntohs(sa.sin_port));
+}
+
+static void black_hole_close(black_hole_t *h)
+{
+	close(h->udp);
+	close(h->tcp);
+}
+
+static void test_timeouts_bound_the_wait(void)
+{
+	black_hole_t hole;
+	black_hole_open(&hole);
+	static const dance_resolve_mode_t modes[] = {
+	        DANCE_RESOLVE_AD, DANCE_RESOLVE_STUB, DANCE_RESOLVE_FORWARD};
+	for (size_t i = 0; i < 3; i++) {
+		dance_resolver_t *r = make(modes[i], hole.addr, 5000);
+		dance_tlsa_answer_t a;
+		dance_error_t err;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		double t0 = now_ms();
+		CU_ASSERT_EQUAL(dance_resolver_lookup(
+		                        r, "_xfr-client.ns2.good.dance.test",
+		                        700, &a, &err),
+		                DANCE_OK);
+		double waited = now_ms() - t0;
+		CU_ASSERT_EQUAL(a.state, DANCE_DNS_TIMEOUT);
+		/* Correctness bound, not a benchmark: never past the deadline
+		 * by more than scheduling slack (more under valgrind). */
+		CU_ASSERT_TRUE(waited >= 650 && waited < 700 + slack_ms());
+		fprintf(stderr, "  mode %d: timeout after %.0f ms: %s\n",
+		        modes[i], waited, a.why);
+		dance_tlsa_answer_clear(&a);
+		dance_resolver_free(r);
+	}
+	black_hole_close(&hole);
+}
+
+typedef struct async_log {
+	int calls[3];
+	dance_dns_state_t states[3];
+} async_log_t;
+
+static const char *async_owners[3] = {"_xfr-client.ns2.good.dance.test",
+                                      "_xfr-client.ns3.insecure.dance.test",
+                                      "_xfr-client.missing.good.dance.test"};
+
+static void on_answer(void *arg, const char *owner,
+                      const dance_tlsa_answer_t *answer)
+{
+	async_log_t *log = arg;
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(owner, async_owners[i]) == 0) {
+			log->calls[i]++;
+			log->states[i] = answer->state;
+		}
+	}
+}
+
+/* Drives a resolver's fd until nothing is pending or 5 s pass. */
+static void drive(dance_resolver_t *r)
+{
+	double end = now_ms() + 5000;
+	while (dance_resolver_pending(r) > 0 && now_ms() < end) {
+		uint32_t next = 0;
+		struct pollfd pfd = {.fd = dance_resolver_fd(r),
+		                     .events = POLLIN};
+		dance_resolver_expire(r, &next);
+		if (poll(&pfd, 1, next > 100 ? 100 : (int)next) > 0) {
+			dance_resolver_process(r);
+		}
+	}
+}
+
+static void check_async(dance_resolver_t *r)
+{
+	async_log_t log;
+	memset(&log, 0, sizeof(log));
+	for (int i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(dance_resolver_lookup_async(r, async_owners[i],
+		                                            3000, on_answer,
+		                                            &log, NULL),
+		                DANCE_OK);
+	}
+	CU_ASSERT_EQUAL(dance_resolver_pending(r), 3);
+	drive(r);
+	CU_ASSERT_EQUAL(dance_resolver_pending(r), 0);
+	for (int i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(log.calls[i], 1);
+	}
+	CU_ASSERT_EQUAL(log.states[0], DANCE_DNS_SECURE);
+	CU_ASSERT_EQUAL(log.states[1], DANCE_DNS_INSECURE);
+	CU_ASSERT_EQUAL(log.states[2], DANCE_DNS_NXDOMAIN);
+}
+
+static void test_async_lookups(void)
+{
+	dance_resolver_t *stub = make(DANCE_RESOLVE_STUB, fx.server, 3000);
+	dance_resolver_t *ad = make(DANCE_RESOLVE_AD, fx.resolver, 3000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(stub);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ad);
+	check_async(stub);
+	check_async(ad);
+	dance_resolver_free(stub);
+	dance_resolver_free(ad);
+}
+
+static void test_async_expiry(void)
+{
+	black_hole_t hole;
+	black_hole_open(&hole);
+	dance_resolver_t *r = make(DANCE_RESOLVE_STUB, hole.addr, 3000);
+	async_log_t log;
+	memset(&log, 0, sizeof(log));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	double t0 = now_ms();
+	CU_ASSERT_EQUAL(dance_resolver_lookup_async(r, async_owners[0], 500,
+	                                            on_answer, &log, NULL),
+	                DANCE_OK);
+	drive(r);
+	double waited = now_ms() - t0;
+	CU_ASSERT_EQUAL(log.calls[0], 1);
+	CU_ASSERT_EQUAL(log.states[0], DANCE_DNS_TIMEOUT);
+	CU_ASSERT_TRUE(waited >= 450 && waited < 500 + slack_ms());
+	/* A lookup still pending at free is cancelled without a callback. */
+	CU_ASSERT_EQUAL(dance_resolver_lookup_async(r, async_owners[1], 3000,
+	                                            on_answer, &log, NULL),
+	                DANCE_OK);
+	dance_resolver_free(r);
+	CU_ASSERT_EQUAL(log.calls[1], 0);
+	black_hole_close(&hole);
+}
+
+static void test_state_names(void)
+{
+	CU_ASSERT_STRING_EQUAL(dance_dns_state_name(DANCE_DNS_SECURE),
+	                       "secure");
+	CU_ASSERT_STRING_EQUAL(dance_dns_state_name(DANCE_DNS_TIMEOUT),
+	                       "timeout");
+	CU_ASSERT_STRING_EQUAL(dance_dns_state_name((dance_dns_state_t)99),
+	                       "invalid");
+}
+
 void register_resolver_suite(void)
 {
+	CU_pSuite s = CU_add_suite("resolver", suite_init, suite_clean);
+	CU_add_test(s, "stub mode: every state", test_stub_mode_states);
+	CU_add_test(s, "forward mode: secure and bogus",
+	            test_forward_mode_secure);
+	CU_add_test(s, "AD mode: every state", test_ad_mode_states);
+	CU_add_test(s, "AD mode refuses a remote resolver",
+	            test_ad_mode_refuses_remote);
+	CU_add_test(s, "configuration errors", test_config_errors);
+	CU_add_test(s, "deadline bounds blocking lookups",
+	            test_timeouts_bound_the_wait);
+	CU_add_test(s, "async lookups: each callback once", test_async_lookups);
+	CU_add_test(s, "async deadline and cancel", test_async_expiry);
+	CU_add_test(s, "state names", test_state_names);
 }
