@@ -190,8 +190,8 @@ dance_code_t dance_owner_from_template(const char *template_, const char *name,
 	const char *tmpl =
 	        template_ != NULL ? template_ : DANCE_OWNER_TEMPLATE_DEFAULT;
 	char norm[DANCE_NAME_MAX], joined[2 * DANCE_NAME_MAX];
-	size_t prefix_len;
-	const char *suffix;
+	size_t prefix_len = 0;
+	const char *suffix = "";
 	dance_code_t rc = split_template(tmpl, &prefix_len, &suffix, err);
 	if (rc == DANCE_OK) {
 		rc = dance_name_normalize(name, norm, err);
@@ -210,8 +210,8 @@ dance_code_t dance_name_from_owner(const char *template_, const char *owner,
 	const char *tmpl =
 	        template_ != NULL ? template_ : DANCE_OWNER_TEMPLATE_DEFAULT;
 	char norm[DANCE_NAME_MAX], middle[DANCE_NAME_MAX];
-	size_t prefix_len;
-	const char *suffix;
+	size_t prefix_len = 0;
+	const char *suffix = "";
 	dance_code_t rc = split_template(tmpl, &prefix_len, &suffix, err);
 	if (rc == DANCE_OK) {
 		rc = dance_name_normalize(owner, norm, err);
