@@ -2,7 +2,7 @@
  *
  * Every fallible libdance call returns a dance_code_t and, when the caller
  * passes a dance_error_t, fills it with the same code and one sentence
- * naming what was wrong ("TLSA RDATA too short: 2 bytes, need at least 3").
+ * naming what was wrong ("TLSA RDATA too short: 2 bytes, need at least 4").
  */
 #ifndef DANCE_ERROR_H
 #define DANCE_ERROR_H

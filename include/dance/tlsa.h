@@ -62,8 +62,9 @@ dance_code_t dance_tlsa_from_wire(dance_tlsa_t *out, const uint8_t *rdata,
 
 /* Parses the presentation form "3 1 1 <hex>" (RFC 6698 2.2). Fields may be
  * numbers or RFC 7218 mnemonics ("DANE-EE SPKI SHA2-256", case-insensitive);
- * the hex may be split by white space and wrapped in parentheses. A leading
- * owner/TTL/class/"TLSA" prefix as in a zone-file line is accepted too.
+ * the hex may be split by white space and wrapped in parentheses (which must
+ * balance; ';' starts a comment to the end of its line). A leading
+ * "owner [ttl] [IN] TLSA" prefix as in a zone-file line is accepted too.
  * Same length rules as dance_tlsa_from_wire. */
 dance_code_t dance_tlsa_from_text(dance_tlsa_t *out, const char *text,
                                   dance_error_t *err);
@@ -73,7 +74,7 @@ dance_code_t dance_tlsa_to_wire(const dance_tlsa_t *t, uint8_t *buf, size_t cap,
                                 size_t *len, dance_error_t *err);
 
 /* Returns "3 1 1 ABCD..." (upper-case hex, one line), malloc'ed; NULL on
- * allocation failure. */
+ * allocation failure. A record without data prints its three fields only. */
 char *dance_tlsa_to_text(const dance_tlsa_t *t);
 
 /* Deep copy. */

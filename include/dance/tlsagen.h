@@ -22,18 +22,22 @@ dance_code_t dance_tlsa_from_cert(const gnutls_datum_t *cert_der, uint8_t usage,
                                   uint8_t selector, uint8_t mtype,
                                   dance_tlsa_t *out, dance_error_t *err);
 
-/* Record for a public key (selector must be 1: a bare key has no cert). */
+/* Record for a public key (selector must be 1: a bare key has no cert).
+ * EINVAL for another selector or an unsupported mtype; ECRYPTO when GnuTLS
+ * cannot export the key. */
 dance_code_t dance_tlsa_from_pubkey(gnutls_pubkey_t key, uint8_t usage,
                                     uint8_t selector, uint8_t mtype,
                                     dance_tlsa_t *out, dance_error_t *err);
 
-/* Record for the public half of a private key (selector must be 1). */
+/* Record for the public half of a private key (selector must be 1).
+ * Errors as for dance_tlsa_from_pubkey. */
 dance_code_t dance_tlsa_from_privkey(gnutls_privkey_t key, uint8_t usage,
                                      uint8_t selector, uint8_t mtype,
                                      dance_tlsa_t *out, dance_error_t *err);
 
 /* Record from the association data of raw bytes (selector's object):
- * applies mtype (0 copy, 1 SHA-256, 2 SHA-512). */
+ * applies mtype (0 copy, 1 SHA-256, 2 SHA-512). EINVAL for a selector other
+ * than 0/1, another mtype, or an empty object. */
 dance_code_t dance_tlsa_from_object(const gnutls_datum_t *object, uint8_t usage,
                                     uint8_t selector, uint8_t mtype,
                                     dance_tlsa_t *out, dance_error_t *err);

@@ -26,8 +26,8 @@
 #define PREFIX_MAX 3
 
 typedef struct tokens {
-	char *buf;   /* owned copy of the input, split in place */
-	char **tok;  /* owned array of pointers into buf */
+	char *buf;  /* owned copy of the input, split in place */
+	char **tok; /* owned array of pointers into buf */
 	size_t count;
 	size_t capacity;
 } tokens_t;
@@ -79,9 +79,10 @@ static dance_code_t blank_comments_and_parens(char *buf, dance_error_t *err)
 			break;
 		case ')':
 			if (depth == 0) {
-				return dance_error_set(err, DANCE_EINVAL,
-				                       "TLSA text has a ')' "
-				                       "without a matching '('");
+				return dance_error_set(
+				        err, DANCE_EINVAL,
+				        "TLSA text has a ')' "
+				        "without a matching '('");
 			}
 			depth--;
 			*p = ' ';
@@ -193,11 +194,12 @@ static dance_code_t check_prefix(const tokens_t *t, size_t start,
 	if (bad == n) {
 		return DANCE_OK; /* owner, then TTL and class */
 	}
-	return dance_error_set(err, DANCE_EINVAL,
-	                       "TLSA zone-file prefix field \"%s\" is neither a "
-	                       "TTL nor the class IN (expected \"owner [ttl] "
-	                       "[IN] TLSA\")",
-	                       t->tok[bad]);
+	return dance_error_set(
+	        err, DANCE_EINVAL,
+	        "TLSA zone-file prefix field \"%s\" is neither a "
+	        "TTL nor the class IN (expected \"owner [ttl] "
+	        "[IN] TLSA\")",
+	        t->tok[bad]);
 }
 
 /* Checks that the RDATA has its three fields and some data. */
@@ -272,9 +274,8 @@ static dance_code_t parse_field(const char *tok, const char *what,
 
 /* Joins tok[first..count) into one malloc'ed string, checking that every
  * character is a hex digit. */
-static dance_code_t join_hex_tokens(const tokens_t *t, size_t first,
-                                    char **out, size_t *out_len,
-                                    dance_error_t *err)
+static dance_code_t join_hex_tokens(const tokens_t *t, size_t first, char **out,
+                                    size_t *out_len, dance_error_t *err)
 {
 	size_t len = 0;
 	for (size_t i = first; i < t->count; i++) {
@@ -319,10 +320,11 @@ static dance_code_t decode_hex(const tokens_t *t, size_t first,
 		return rc;
 	}
 	if (len % 2 != 0) {
-		rc = dance_error_set(err, DANCE_EINVAL,
-		                     "TLSA data has an odd number of hex digits "
-		                     "(%zu)",
-		                     len);
+		rc = dance_error_set(
+		        err, DANCE_EINVAL,
+		        "TLSA data has an odd number of hex digits "
+		        "(%zu)",
+		        len);
 	} else {
 		gnutls_datum_t in = {(unsigned char *)hex, (unsigned)len};
 		int grc = gnutls_hex_decode2(&in, out);

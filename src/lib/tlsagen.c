@@ -3,19 +3,17 @@
 #include "tlsa_internal.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gnutls/crypto.h>
 
-dance_code_t dance_tlsa_from_object(const gnutls_datum_t *object, uint8_t usage,
-                                    uint8_t selector, uint8_t mtype,
-                                    dance_tlsa_t *out, dance_error_t *err)
+/* Checks that selector and mtype are ones a record can be made for. */
+static dance_code_t check_selector_mtype(uint8_t selector, uint8_t mtype,
+                                         dance_error_t *err)
 {
-	unsigned char digest[64];
-	gnutls_digest_algorithm_t alg;
-	memset(out, 0, sizeof(*out));
 	if (selector != DANCE_SELECTOR_CERT &&
 	    selector != DANCE_SELECTOR_SPKI) {
 		return dance_error_set(err, DANCE_EINVAL,
@@ -23,18 +21,40 @@ dance_code_t dance_tlsa_from_object(const gnutls_datum_t *object, uint8_t usage,
 		                       "Cert or 1 SPKI)",
 		                       selector);
 	}
-	switch (mtype) {
-	case DANCE_MTYPE_FULL:
-		return dance_tlsa_make(out, usage, selector, mtype,
-		                       object->data, object->size, err);
-	case DANCE_MTYPE_SHA256: alg = GNUTLS_DIG_SHA256; break;
-	case DANCE_MTYPE_SHA512: alg = GNUTLS_DIG_SHA512; break;
-	default:
+	if (mtype != DANCE_MTYPE_FULL && mtype != DANCE_MTYPE_SHA256 &&
+	    mtype != DANCE_MTYPE_SHA512) {
 		return dance_error_set(err, DANCE_EINVAL,
 		                       "TLSA matching type %u is not supported "
 		                       "(0 Full, 1 SHA2-256 or 2 SHA2-512)",
 		                       mtype);
 	}
+	return DANCE_OK;
+}
+
+/* A bare key has only an SPKI: selector 1 and a supported mtype. */
+static dance_code_t check_key_selector_mtype(uint8_t selector, uint8_t mtype,
+                                             dance_error_t *err)
+{
+	if (selector != DANCE_SELECTOR_SPKI) {
+		return dance_error_set(
+		        err, DANCE_EINVAL,
+		        "a bare key has no certificate: selector must be 1 "
+		        "(SPKI), not %u",
+		        selector);
+	}
+	return check_selector_mtype(selector, mtype, err);
+}
+
+/* Hashes object with the digest of a hashing mtype (1 or 2) into out. */
+static dance_code_t make_digest_record(const gnutls_datum_t *object,
+                                       uint8_t usage, uint8_t selector,
+                                       uint8_t mtype, dance_tlsa_t *out,
+                                       dance_error_t *err)
+{
+	unsigned char digest[64];
+	gnutls_digest_algorithm_t alg = mtype == DANCE_MTYPE_SHA256
+	                                        ? GNUTLS_DIG_SHA256
+	                                        : GNUTLS_DIG_SHA512;
 	int rc = gnutls_hash_fast(alg, object->data, object->size, digest);
 	if (rc < 0) {
 		return dance_error_set(err, DANCE_ECRYPTO, "hashing failed: %s",
@@ -44,7 +64,27 @@ dance_code_t dance_tlsa_from_object(const gnutls_datum_t *object, uint8_t usage,
 	                       gnutls_hash_get_len(alg), err);
 }
 
-/* The DER SPKI of a public key. */
+dance_code_t dance_tlsa_from_object(const gnutls_datum_t *object, uint8_t usage,
+                                    uint8_t selector, uint8_t mtype,
+                                    dance_tlsa_t *out, dance_error_t *err)
+{
+	memset(out, 0, sizeof(*out));
+	dance_code_t rc = check_selector_mtype(selector, mtype, err);
+	if (rc != DANCE_OK) {
+		return rc;
+	}
+	if (object == NULL || object->data == NULL || object->size == 0) {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "no object to make a TLSA record of");
+	}
+	if (mtype == DANCE_MTYPE_FULL) {
+		return dance_tlsa_make(out, usage, selector, mtype,
+		                       object->data, object->size, err);
+	}
+	return make_digest_record(object, usage, selector, mtype, out, err);
+}
+
+/* The DER SPKI of a public key, as GnuTLS encodes it (gnutls_free it). */
 static dance_code_t pubkey_spki(gnutls_pubkey_t key, gnutls_datum_t *spki,
                                 dance_error_t *err)
 {
@@ -57,49 +97,81 @@ static dance_code_t pubkey_spki(gnutls_pubkey_t key, gnutls_datum_t *spki,
 	return DANCE_OK;
 }
 
+/* Checks that cert_der is a certificate GnuTLS can parse. */
+static dance_code_t check_cert_parses(const gnutls_datum_t *cert_der,
+                                      dance_error_t *err)
+{
+	gnutls_x509_crt_t crt = NULL;
+	int rc = gnutls_x509_crt_init(&crt);
+	if (rc < 0) {
+		return dance_error_set(err, DANCE_ENOMEM,
+		                       "cannot make a certificate object: %s",
+		                       gnutls_strerror(rc));
+	}
+	rc = gnutls_x509_crt_import(crt, cert_der, GNUTLS_X509_FMT_DER);
+	gnutls_x509_crt_deinit(crt);
+	if (rc < 0) {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "certificate does not parse: %s",
+		                       gnutls_strerror(rc));
+	}
+	return DANCE_OK;
+}
+
+/* The DER SPKI of a DER certificate (gnutls_free it). */
+static dance_code_t cert_spki(const gnutls_datum_t *cert_der,
+                              gnutls_datum_t *spki, dance_error_t *err)
+{
+	gnutls_pubkey_t key = NULL;
+	int rc = gnutls_pubkey_init(&key);
+	if (rc < 0) {
+		return dance_error_set(err, DANCE_ENOMEM,
+		                       "cannot make a public key: %s",
+		                       gnutls_strerror(rc));
+	}
+	rc = gnutls_pubkey_import_x509_raw(key, cert_der, GNUTLS_X509_FMT_DER,
+	                                   0);
+	dance_code_t code = DANCE_OK;
+	if (rc < 0) {
+		code = dance_error_set(err, DANCE_EINVAL,
+		                       "certificate does not parse: %s",
+		                       gnutls_strerror(rc));
+	} else {
+		code = pubkey_spki(key, spki, err);
+	}
+	gnutls_pubkey_deinit(key);
+	return code;
+}
+
 dance_code_t dance_tlsa_from_cert(const gnutls_datum_t *cert_der, uint8_t usage,
                                   uint8_t selector, uint8_t mtype,
                                   dance_tlsa_t *out, dance_error_t *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (selector > DANCE_SELECTOR_SPKI) {
+	dance_code_t rc = check_selector_mtype(selector, mtype, err);
+	if (rc != DANCE_OK) {
+		return rc;
+	}
+	if (cert_der == NULL || cert_der->data == NULL || cert_der->size == 0) {
 		return dance_error_set(err, DANCE_EINVAL,
-		                       "TLSA selector %u is not supported (0 "
-		                       "Cert or 1 SPKI)",
-		                       selector);
+		                       "no certificate given");
 	}
 	if (selector == DANCE_SELECTOR_CERT) {
-		gnutls_x509_crt_t crt = NULL;
-		int rc = gnutls_x509_crt_init(&crt);
-		if (rc >= 0) {
-			rc = gnutls_x509_crt_import(crt, cert_der,
-			                            GNUTLS_X509_FMT_DER);
+		rc = check_cert_parses(cert_der, err);
+		if (rc == DANCE_OK) {
+			rc = dance_tlsa_from_object(cert_der, usage, selector,
+			                            mtype, out, err);
 		}
-		gnutls_x509_crt_deinit(crt);
-		if (rc < 0) {
-			return dance_error_set(err, DANCE_EINVAL,
-			                       "certificate does not parse: %s",
-			                       gnutls_strerror(rc));
-		}
-		return dance_tlsa_from_object(cert_der, usage, selector, mtype,
-		                              out, err);
+		return rc;
 	}
-	gnutls_pubkey_t key = NULL;
-	int rc = gnutls_pubkey_init(&key);
-	if (rc >= 0) {
-		rc = gnutls_pubkey_import_x509_raw(key, cert_der,
-		                                   GNUTLS_X509_FMT_DER, 0);
+	gnutls_datum_t spki = {NULL, 0};
+	rc = cert_spki(cert_der, &spki, err);
+	if (rc == DANCE_OK) {
+		rc = dance_tlsa_from_object(&spki, usage, selector, mtype, out,
+		                            err);
 	}
-	if (rc < 0) {
-		gnutls_pubkey_deinit(key);
-		return dance_error_set(err, DANCE_EINVAL,
-		                       "certificate does not parse: %s",
-		                       gnutls_strerror(rc));
-	}
-	dance_code_t code =
-	        dance_tlsa_from_pubkey(key, usage, selector, mtype, out, err);
-	gnutls_pubkey_deinit(key);
-	return code;
+	gnutls_free(spki.data);
+	return rc;
 }
 
 dance_code_t dance_tlsa_from_pubkey(gnutls_pubkey_t key, uint8_t usage,
@@ -107,15 +179,16 @@ dance_code_t dance_tlsa_from_pubkey(gnutls_pubkey_t key, uint8_t usage,
                                     dance_tlsa_t *out, dance_error_t *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (selector != DANCE_SELECTOR_SPKI) {
-		return dance_error_set(
-		        err, DANCE_EINVAL,
-		        "a bare key has no certificate: selector "
-		        "must be 1 (SPKI), not %u",
-		        selector);
+	dance_code_t rc = check_key_selector_mtype(selector, mtype, err);
+	if (rc != DANCE_OK) {
+		return rc;
+	}
+	if (key == NULL) {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "no public key given");
 	}
 	gnutls_datum_t spki = {NULL, 0};
-	dance_code_t rc = pubkey_spki(key, &spki, err);
+	rc = pubkey_spki(key, &spki, err);
 	if (rc == DANCE_OK) {
 		rc = dance_tlsa_from_object(&spki, usage, selector, mtype, out,
 		                            err);
@@ -129,46 +202,70 @@ dance_code_t dance_tlsa_from_privkey(gnutls_privkey_t key, uint8_t usage,
                                      dance_tlsa_t *out, dance_error_t *err)
 {
 	memset(out, 0, sizeof(*out));
-	gnutls_pubkey_t pub = NULL;
-	int rc = gnutls_pubkey_init(&pub);
-	if (rc >= 0) {
-		rc = gnutls_pubkey_import_privkey(pub, key, 0, 0);
+	dance_code_t rc = check_key_selector_mtype(selector, mtype, err);
+	if (rc != DANCE_OK) {
+		return rc;
 	}
-	if (rc < 0) {
+	if (key == NULL) {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "no private key given");
+	}
+	gnutls_pubkey_t pub = NULL;
+	int grc = gnutls_pubkey_init(&pub);
+	if (grc < 0) {
+		return dance_error_set(err, DANCE_ENOMEM,
+		                       "cannot make a public key: %s",
+		                       gnutls_strerror(grc));
+	}
+	grc = gnutls_pubkey_import_privkey(pub, key, 0, 0);
+	if (grc < 0) {
 		gnutls_pubkey_deinit(pub);
 		return dance_error_set(err, DANCE_ECRYPTO,
 		                       "cannot derive the public key: %s",
-		                       gnutls_strerror(rc));
+		                       gnutls_strerror(grc));
 	}
-	dance_code_t code =
-	        dance_tlsa_from_pubkey(pub, usage, selector, mtype, out, err);
+	rc = dance_tlsa_from_pubkey(pub, usage, selector, mtype, out, err);
 	gnutls_pubkey_deinit(pub);
-	return code;
+	return rc;
+}
+
+/* A non-empty owner in lower case with a trailing dot (malloc'ed), or
+ * NULL. */
+static char *owner_fqdn(const char *owner)
+{
+	size_t len = strlen(owner);
+	int dotted = owner[len - 1] == '.';
+	char *fqdn = malloc(len + 2);
+	if (fqdn == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		fqdn[i] = (char)tolower((unsigned char)owner[i]);
+	}
+	if (!dotted) {
+		fqdn[len++] = '.';
+	}
+	fqdn[len] = '\0';
+	return fqdn;
 }
 
 char *dance_tlsa_rr_line(const char *owner, uint32_t ttl, const dance_tlsa_t *t)
 {
-	char *rdata = dance_tlsa_to_text(t);
-	char *line = NULL;
-	char ttl_text[16] = "";
-	if (rdata == NULL || owner == NULL || owner[0] == '\0') {
-		free(rdata);
+	if (owner == NULL || owner[0] == '\0' || t == NULL) {
 		return NULL;
 	}
+	char ttl_text[16] = "";
 	if (ttl != 0) {
-		snprintf(ttl_text, sizeof(ttl_text), " %u", ttl);
+		snprintf(ttl_text, sizeof(ttl_text), " %" PRIu32, ttl);
 	}
-	size_t len = strlen(owner);
-	const char *dot = owner[len - 1] == '.' ? "" : ".";
-	if (asprintf(&line, "%s%s%s IN TLSA %s", owner, dot, ttl_text, rdata) <
-	    0) {
+	char *fqdn = owner_fqdn(owner);
+	char *rdata = dance_tlsa_to_text(t);
+	char *line = NULL;
+	if (fqdn != NULL && rdata != NULL &&
+	    asprintf(&line, "%s%s IN TLSA %s", fqdn, ttl_text, rdata) < 0) {
 		line = NULL;
 	}
 	free(rdata);
-	if (line != NULL) {
-		for (size_t i = 0; i < len; i++) {
-			line[i] = (char)tolower((unsigned char)line[i]);
-		}
-	}
+	free(fqdn);
 	return line;
 }
