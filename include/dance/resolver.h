@@ -78,10 +78,11 @@ dance_code_t dance_resolver_new(const dance_resolver_config_t *cfg,
 void dance_resolver_free(dance_resolver_t *r);
 
 /* Looks up the TLSA RRset at owner (a normalised name), waiting at most
- * deadline_ms (0: the configured timeout). Always fills *out (state
- * TIMEOUT when the deadline passes); returns DANCE_OK unless the call
- * itself could not be made (EINVAL bad name, ENOMEM). The caller frees
- * out with dance_tlsa_answer_clear. */
+ * deadline_ms (0: the configured timeout), also when another thread's
+ * blocking lookup holds the resolver. Always fills *out (state TIMEOUT
+ * when the deadline passes; a denying state when the call fails);
+ * returns DANCE_OK unless the call itself could not be made (EINVAL bad
+ * name, ENOMEM). The caller frees out with dance_tlsa_answer_clear. */
 dance_code_t dance_resolver_lookup(dance_resolver_t *r, const char *owner,
                                    unsigned deadline_ms,
                                    dance_tlsa_answer_t *out,
@@ -103,13 +104,17 @@ dance_code_t dance_resolver_lookup_async(dance_resolver_t *r, const char *owner,
 int dance_resolver_fd(dance_resolver_t *r);
 /* Delivers ready async answers (call when the fd is readable). */
 void dance_resolver_process(dance_resolver_t *r);
-/* Completes, with state TIMEOUT, async lookups whose deadline passed
- * (call periodically, e.g. from a uv_timer); returns how many. Returns the
- * milliseconds until the next deadline in *next_ms (UINT32_MAX if none). */
+/* Completes, with state TIMEOUT, async lookups whose deadline passed and
+ * whose answer is not ready (call periodically, e.g. from a uv_timer);
+ * returns how many. Returns the milliseconds until the next deadline in
+ * *next_ms (UINT32_MAX if none). dance_resolver_free cancels lookups
+ * still pending, without callbacks, and does not wait for them. */
 size_t dance_resolver_expire(dance_resolver_t *r, uint32_t *next_ms);
 /* Number of async lookups in flight. */
 size_t dance_resolver_pending(dance_resolver_t *r);
 
+/* An initialised (or cleared) answer is empty and in state SERVFAIL, so
+ * an answer nobody filled never authorizes. */
 void dance_tlsa_answer_init(dance_tlsa_answer_t *a);
 void dance_tlsa_answer_clear(dance_tlsa_answer_t *a);
 dance_code_t dance_tlsa_answer_copy(dance_tlsa_answer_t *dst,

@@ -3,10 +3,12 @@
 
 #include <string.h>
 
+/* An empty answer denies: it starts as SERVFAIL, never as SECURE. */
 void dance_tlsa_answer_init(dance_tlsa_answer_t *a)
 {
 	memset(a, 0, sizeof(*a));
 	dance_tlsa_set_init(&a->rrset);
+	a->state = DANCE_DNS_SERVFAIL;
 }
 
 void dance_tlsa_answer_clear(dance_tlsa_answer_t *a)

@@ -122,17 +122,36 @@ static dance_code_t check_config(const dance_resolver_config_t *cfg,
 		if (rc != DANCE_OK) {
 			return rc;
 		}
-		if (cfg->mode == DANCE_RESOLVE_AD &&
-		    !is_loopback(&r->servers[i])) {
+		int loopback = is_loopback(&r->servers[i]);
+		if (cfg->mode == DANCE_RESOLVE_AD && !loopback) {
 			return dance_error_set(
 			        err, DANCE_EINVAL,
 			        "AD-bit mode trusts only a resolver on "
 			        "loopback (127.0.0.0/8 or ::1), not %s",
 			        cfg->servers[i]);
 		}
+		r->any_loopback |= loopback;
 		r->server_count++;
 	}
 	return DANCE_OK;
+}
+
+static dance_code_t open_event_fd(int *fd, dance_error_t *err)
+{
+	*fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (*fd < 0) {
+		return dance_error_set(err, DANCE_EIO, "eventfd: %s",
+		                       strerror(errno));
+	}
+	return DANCE_OK;
+}
+
+static void signal_event_fd(int fd)
+{
+	uint64_t one = 1;
+	if (write(fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is saturated, so it is readable. */
+	}
 }
 
 dance_code_t dance_resolver_new(const dance_resolver_config_t *cfg,
@@ -147,19 +166,19 @@ dance_code_t dance_resolver_new(const dance_resolver_config_t *cfg,
 	r->timeout_ms =
 	        cfg->timeout_ms != 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
 	r->event_fd = -1;
+	r->cancel_fd = -1;
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_mutex_init(&r->block_mu, NULL);
 	dance_code_t rc = check_config(cfg, r, err);
 	if (rc == DANCE_OK && r->mode == DANCE_RESOLVE_AD) {
-		r->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-		if (r->event_fd < 0) {
-			rc = dance_error_set(err, DANCE_EIO, "eventfd: %s",
-			                     strerror(errno));
+		rc = open_event_fd(&r->event_fd, err);
+		if (rc == DANCE_OK) {
+			rc = open_event_fd(&r->cancel_fd, err);
 		}
 	} else if (rc == DANCE_OK) {
-		rc = ubx_open(cfg, &r->ub_async, err);
+		rc = ubx_open(r, cfg, &r->ub_async, err);
 		if (rc == DANCE_OK) {
-			rc = ubx_open(cfg, &r->ub_block, err);
+			rc = ubx_open(r, cfg, &r->ub_block, err);
 		}
 	}
 	if (rc != DANCE_OK) {
@@ -177,13 +196,9 @@ static void pending_finish(pending_t *p)
 	free(p);
 }
 
-void dance_resolver_free(dance_resolver_t *r)
+/* Frees a list of lookups without their callbacks (workers joined). */
+static void discard_list(dance_resolver_t *r, pending_t *p)
 {
-	if (r == NULL) {
-		return;
-	}
-	/* Outstanding lookups are cancelled without callbacks. */
-	pending_t *p = r->pending;
 	while (p != NULL) {
 		pending_t *next = p->next;
 		if (r->mode == DANCE_RESOLVE_AD) {
@@ -195,10 +210,27 @@ void dance_resolver_free(dance_resolver_t *r)
 		free(p);
 		p = next;
 	}
+}
+
+void dance_resolver_free(dance_resolver_t *r)
+{
+	if (r == NULL) {
+		return;
+	}
+	/* Outstanding lookups are cancelled without callbacks; AD workers
+	 * see cancel_fd and give up at once. */
+	if (r->cancel_fd >= 0) {
+		signal_event_fd(r->cancel_fd);
+	}
+	discard_list(r, r->pending);
+	discard_list(r, r->zombies);
 	ubx_close(r->ub_async);
 	ubx_close(r->ub_block);
 	if (r->event_fd >= 0) {
 		close(r->event_fd);
+	}
+	if (r->cancel_fd >= 0) {
+		close(r->cancel_fd);
 	}
 	pthread_mutex_destroy(&r->mu);
 	pthread_mutex_destroy(&r->block_mu);
@@ -213,14 +245,17 @@ dance_code_t dance_resolver_lookup(dance_resolver_t *r, const char *owner,
 	dance_tlsa_answer_init(out);
 	dance_code_t rc = dance_name_normalize(owner, norm, err);
 	if (rc != DANCE_OK) {
+		dance_answer_fail(out, DANCE_DNS_SERVFAIL,
+		                  "no lookup: the owner name is not valid");
 		return rc;
 	}
 	unsigned wait = deadline_ms != 0 ? deadline_ms : r->timeout_ms;
 	if (r->mode == DANCE_RESOLVE_AD) {
 		adx_lookup(r, norm, wait, out);
-		return DANCE_OK;
+	} else {
+		ubx_lookup(r, norm, wait, out);
 	}
-	return ubx_lookup(r, norm, wait, out, err);
+	return DANCE_OK;
 }
 
 static void *ad_worker(void *arg)
@@ -232,13 +267,22 @@ static void *ad_worker(void *arg)
 	        p->deadline_ms > now ? (unsigned)(p->deadline_ms - now) : 1;
 	adx_lookup(r, p->owner, wait, &p->answer);
 	pthread_mutex_lock(&r->mu);
-	p->done = 1;
+	p->done = 1; /* from here on p belongs to the driving thread */
 	pthread_mutex_unlock(&r->mu);
-	uint64_t one = 1;
-	if (write(r->event_fd, &one, sizeof(one)) < 0) {
-		/* The counter only saturates; the answer is still queued. */
-	}
+	signal_event_fd(r->event_fd);
 	return NULL;
+}
+
+/* Removes p from the pending list (mu held); 1 if it was there. */
+static int unlink_pending(dance_resolver_t *r, pending_t *p)
+{
+	for (pending_t **pp = &r->pending; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 dance_code_t dance_resolver_lookup_async(dance_resolver_t *r, const char *owner,
@@ -246,6 +290,11 @@ dance_code_t dance_resolver_lookup_async(dance_resolver_t *r, const char *owner,
                                          dance_resolver_cb cb, void *arg,
                                          dance_error_t *err)
 {
+	if (cb == NULL) {
+		return dance_error_set(
+		        err, DANCE_EINVAL,
+		        "asynchronous lookup without a callback");
+	}
 	pending_t *p = calloc(1, sizeof(*p));
 	if (p == NULL) {
 		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
@@ -275,13 +324,7 @@ dance_code_t dance_resolver_lookup_async(dance_resolver_t *r, const char *owner,
 	}
 	if (rc != DANCE_OK) {
 		pthread_mutex_lock(&r->mu);
-		for (pending_t **pp = &r->pending; *pp != NULL;
-		     pp = &(*pp)->next) {
-			if (*pp == p) {
-				*pp = p->next;
-				break;
-			}
-		}
+		unlink_pending(r, p);
 		pthread_mutex_unlock(&r->mu);
 		free(p);
 	}
@@ -296,13 +339,13 @@ int dance_resolver_fd(dance_resolver_t *r)
 	return ubx_fd(r->ub_async);
 }
 
-/* Unlinks and returns pending lookups that match pred (mu held). */
-static pending_t *take_pending(dance_resolver_t *r,
-                               int (*pred)(const pending_t *, uint64_t),
-                               uint64_t now)
+/* Unlinks from *list and returns the lookups that match pred (mu held). */
+static pending_t *take_matching(pending_t **list,
+                                int (*pred)(const pending_t *, uint64_t),
+                                uint64_t now)
 {
 	pending_t *taken = NULL;
-	pending_t **pp = &r->pending;
+	pending_t **pp = list;
 	while (*pp != NULL) {
 		pending_t *p = *pp;
 		if (pred(p, now)) {
@@ -322,18 +365,15 @@ static int is_done(const pending_t *p, uint64_t now)
 	return p->done;
 }
 
-void dance_resolver_process(dance_resolver_t *r)
+static void process_ad(dance_resolver_t *r)
 {
-	if (r->mode != DANCE_RESOLVE_AD) {
-		ubx_process(r->ub_async);
-		return;
-	}
 	uint64_t count;
 	if (read(r->event_fd, &count, sizeof(count)) < 0) {
 		/* Nothing signalled: still look for finished workers. */
 	}
 	pthread_mutex_lock(&r->mu);
-	pending_t *done = take_pending(r, is_done, 0);
+	pending_t *done = take_matching(&r->pending, is_done, 0);
+	pending_t *reaped = take_matching(&r->zombies, is_done, 0);
 	pthread_mutex_unlock(&r->mu);
 	while (done != NULL) {
 		pending_t *next = done->next;
@@ -341,57 +381,98 @@ void dance_resolver_process(dance_resolver_t *r)
 		pending_finish(done);
 		done = next;
 	}
+	/* Their callbacks already ran (TIMEOUT); the late answer is
+	 * dropped. */
+	discard_list(r, reaped);
+}
+
+void dance_resolver_process(dance_resolver_t *r)
+{
+	if (r->mode == DANCE_RESOLVE_AD) {
+		process_ad(r);
+	} else {
+		ubx_process(r->ub_async);
+	}
 }
 
 void dance_resolver_complete(dance_resolver_t *r, pending_t *p)
 {
 	pthread_mutex_lock(&r->mu);
-	for (pending_t **pp = &r->pending; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
-	}
+	unlink_pending(r, p);
 	pthread_mutex_unlock(&r->mu);
 	pending_finish(p);
 }
 
-static int is_expired_ub(const pending_t *p, uint64_t now)
+/* Overdue and still waiting for its answer. */
+static int is_overdue(const pending_t *p, uint64_t now)
 {
-	return now >= p->deadline_ms;
+	return now >= p->deadline_ms && !p->done;
+}
+
+/* Runs the TIMEOUT callback of an overdue lookup (already unlinked).
+ * libunbound drops the answer of a cancelled query, so p is cancelled
+ * before the callback, which may drive the resolver again. In AD mode the
+ * worker may still run: p waits among the zombies until it ends. */
+static void time_out(dance_resolver_t *r, pending_t *p)
+{
+	dance_tlsa_answer_t timeout;
+	if (r->mode != DANCE_RESOLVE_AD) {
+		ubx_cancel(r, p);
+	}
+	dance_tlsa_answer_init(&timeout);
+	dance_answer_fail(&timeout, DANCE_DNS_TIMEOUT,
+	                  "no answer for %s within the deadline", p->owner);
+	p->cb(p->arg, p->owner, &timeout);
+	dance_tlsa_answer_clear(&timeout);
+	if (r->mode != DANCE_RESOLVE_AD) {
+		dance_tlsa_answer_clear(&p->answer);
+		free(p);
+		return;
+	}
+	pthread_mutex_lock(&r->mu);
+	p->next = r->zombies;
+	r->zombies = p;
+	pthread_mutex_unlock(&r->mu);
+	signal_event_fd(r->event_fd); /* it may have finished meanwhile */
+}
+
+/* Milliseconds from now to the earliest deadline of a lookup still
+ * waiting (mu held); UINT32_MAX if none. */
+static uint32_t next_deadline(const dance_resolver_t *r, uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+	for (const pending_t *p = r->pending; p != NULL; p = p->next) {
+		if (!p->done && p->deadline_ms < next) {
+			next = p->deadline_ms;
+		}
+	}
+	if (next == UINT64_MAX) {
+		return UINT32_MAX;
+	}
+	if (next <= now) {
+		return 0;
+	}
+	return next - now >= UINT32_MAX ? UINT32_MAX - 1
+	                                : (uint32_t)(next - now);
 }
 
 size_t dance_resolver_expire(dance_resolver_t *r, uint32_t *next_ms)
 {
 	uint64_t now = dance_resolver_now_ms();
 	size_t expired = 0;
-	pending_t *gone = NULL;
 	pthread_mutex_lock(&r->mu);
-	/* AD workers enforce their own deadline and complete themselves. */
-	if (r->mode != DANCE_RESOLVE_AD) {
-		gone = take_pending(r, is_expired_ub, now);
-	}
-	uint64_t next = UINT64_MAX;
-	for (pending_t *p = r->pending; p != NULL; p = p->next) {
-		if (p->deadline_ms < next) {
-			next = p->deadline_ms;
-		}
-	}
+	pending_t *gone = take_matching(&r->pending, is_overdue, now);
 	pthread_mutex_unlock(&r->mu);
 	while (gone != NULL) {
 		pending_t *following = gone->next;
-		ubx_cancel(r, gone);
-		dance_answer_fail(&gone->answer, DANCE_DNS_TIMEOUT,
-		                  "no answer for %s within the deadline",
-		                  gone->owner);
-		pending_finish(gone);
+		time_out(r, gone);
 		expired++;
 		gone = following;
 	}
 	if (next_ms != NULL) {
-		*next_ms = next == UINT64_MAX ? UINT32_MAX
-		           : next <= now      ? 0
-		                              : (uint32_t)(next - now);
+		pthread_mutex_lock(&r->mu);
+		*next_ms = next_deadline(r, dance_resolver_now_ms());
+		pthread_mutex_unlock(&r->mu);
 	}
 	return expired;
 }

@@ -29,7 +29,7 @@ typedef struct pending {
 	uint64_t deadline_ms; /* monotonic */
 	int ub_id;            /* unbound modes */
 	pthread_t thread;     /* AD mode worker */
-	int done;             /* AD mode: answer ready */
+	int done;             /* AD mode: answer ready (guarded by mu) */
 	dance_tlsa_answer_t answer;
 } pending_t;
 
@@ -38,12 +38,17 @@ struct dance_resolver {
 	unsigned timeout_ms;
 	resolver_server_t servers[DANCE_MAX_SERVERS];
 	size_t server_count;
+	int any_loopback;        /* a configured server is on loopback */
 	struct ub_ctx *ub_async; /* driven by the caller's loop */
 	struct ub_ctx *ub_block; /* blocking lookups, serialised by block_mu */
 	pthread_mutex_t block_mu;
-	pthread_mutex_t mu; /* guards pending */
-	pending_t *pending;
-	int event_fd; /* AD mode: signals finished workers */
+	pthread_mutex_t mu; /* guards pending, zombies and done flags */
+	pending_t *pending; /* lookups whose callback has not run */
+	/* AD mode: lookups completed by dance_resolver_expire whose worker
+	 * thread still runs; joined and freed once it finishes. */
+	pending_t *zombies;
+	int event_fd;  /* AD mode: signals finished workers */
+	int cancel_fd; /* AD mode: readable once the resolver is freed */
 };
 
 uint64_t dance_resolver_now_ms(void);
@@ -60,12 +65,14 @@ void dance_answer_fail(dance_tlsa_answer_t *out, dance_dns_state_t state,
         __attribute__((format(printf, 3, 4)));
 
 /* libunbound backend. */
-dance_code_t ubx_open(const dance_resolver_config_t *cfg, struct ub_ctx **out,
+dance_code_t ubx_open(const dance_resolver_t *r,
+                      const dance_resolver_config_t *cfg, struct ub_ctx **out,
                       dance_error_t *err);
 void ubx_close(struct ub_ctx *ctx);
-dance_code_t ubx_lookup(dance_resolver_t *r, const char *owner,
-                        unsigned deadline_ms, dance_tlsa_answer_t *out,
-                        dance_error_t *err);
+/* Blocking lookup; never waits past deadline_ms, not even for another
+ * thread's blocking lookup. */
+void ubx_lookup(dance_resolver_t *r, const char *owner, unsigned deadline_ms,
+                dance_tlsa_answer_t *out);
 dance_code_t ubx_start_async(dance_resolver_t *r, pending_t *p,
                              dance_error_t *err);
 void ubx_cancel(dance_resolver_t *r, pending_t *p);
@@ -75,7 +82,8 @@ void ubx_process(struct ub_ctx *ctx);
 /* Unlinks p and runs its callback (an async answer arrived). */
 void dance_resolver_complete(dance_resolver_t *r, pending_t *p);
 
-/* AD-bit backend. */
+/* AD-bit backend: asks the servers in turn; gives up early (TIMEOUT)
+ * when r->cancel_fd becomes readable. */
 void adx_lookup(const dance_resolver_t *r, const char *owner,
                 unsigned deadline_ms, dance_tlsa_answer_t *out);
 

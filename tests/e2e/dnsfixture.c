@@ -54,7 +54,7 @@ static void split_stub_zones(dnsfx_t *fx)
 	         dnsfx_get(fx, "STUB_ZONES"));
 	fx->stub_zone_count = 0;
 	for (char *z = strtok_r(fx->stub_buf, " ", &save);
-	     z != NULL && fx->stub_zone_count < 8;
+	     z != NULL && fx->stub_zone_count < DNSFX_MAX_ZONES;
 	     z = strtok_r(NULL, " ", &save)) {
 		fx->stub_zones[fx->stub_zone_count++] = z;
 	}
@@ -67,9 +67,10 @@ int dnsfx_start(dnsfx_t *fx, int with_unbound)
 	snprintf(fx->dir, sizeof(fx->dir), "/tmp/dance-dns-XXXXXX");
 	if (mkdtemp(fx->dir) == NULL) {
 		perror("mkdtemp");
+		fx->dir[0] = '\0';
 		return -1;
 	}
-	snprintf(cmd, sizeof(cmd), "%s start %s%s", TESTDNS, fx->dir,
+	snprintf(cmd, sizeof(cmd), "'%s' start '%s'%s", TESTDNS, fx->dir,
 	         with_unbound ? " --unbound" : "");
 	if (system(cmd) != 0 || read_env(fx) != 0) {
 		fprintf(stderr, "dnsfixture: '%s' failed\n", cmd);
@@ -99,7 +100,7 @@ const char *dnsfx_get(const dnsfx_t *fx, const char *key)
 int dnsfx_run(const dnsfx_t *fx, const char *cmd, const char *args)
 {
 	char line[1200];
-	snprintf(line, sizeof(line), "%s %s %s %s", TESTDNS, cmd, fx->dir,
+	snprintf(line, sizeof(line), "'%s' %s '%s' %s", TESTDNS, cmd, fx->dir,
 	         args != NULL ? args : "");
 	return system(line);
 }
@@ -132,8 +133,11 @@ void dnsfx_stop(dnsfx_t *fx)
 	if (fx->dir[0] == '\0') {
 		return;
 	}
-	snprintf(cmd, sizeof(cmd), "%s stop %s && rm -rf %s", TESTDNS, fx->dir,
-	         fx->dir);
+	snprintf(cmd, sizeof(cmd), "'%s' stop '%s'", TESTDNS, fx->dir);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "dnsfixture: '%s' failed\n", cmd);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
 	if (system(cmd) != 0) {
 		fprintf(stderr, "dnsfixture: '%s' failed\n", cmd);
 	}
