@@ -1,12 +1,11 @@
 /* bench_authz.c: decision latency of the authorizer against the real test
  * DNS (scripts/bench runs it; it is a benchmark, never a test).
  *
- * Usage: bench-authz ENVFILE [ITERATIONS]
- * ENVFILE is the env file of a running test DNS (tests/dns/testdns start).
- * Prints the cold validated lookup latency (first decision, empty cache),
- * then warm-cache decision latency (median, p99 in microseconds) and
- * decisions per second on one thread, for claimed-name and key-discovery
- * decisions. */
+ * Usage: bench-authz [ITERATIONS]
+ * Starts the test DNS (tests/dns/testdns) on loopback, then prints the cold
+ * validated lookup latency (first decision, empty cache), then warm-cache
+ * decision latency (median, p99 in microseconds) and decisions per second on
+ * one thread, for claimed-name and key-discovery decisions. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,74 +15,7 @@
 #include <gnutls/x509.h>
 
 #include "dance/authz.h"
-
-#define MAX_LINE 1024
-
-typedef struct bench_env {
-	char dns_server[128];
-	char trust_anchor[512];
-	char keys_dir[512];
-} bench_env_t;
-
-static int read_env(const char *path, bench_env_t *env)
-{
-	FILE *f = fopen(path, "r");
-	char line[MAX_LINE];
-	char addr[64] = "127.0.0.1", port[16] = "";
-	if (f == NULL) {
-		perror(path);
-		return -1;
-	}
-	memset(env, 0, sizeof(*env));
-	while (fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\r\n")] = '\0';
-		char *eq = strchr(line, '=');
-		if (eq == NULL) {
-			continue;
-		}
-		*eq = '\0';
-		const char *val = eq + 1;
-		if (strcmp(line, "DNS_ADDR") == 0) {
-			snprintf(addr, sizeof(addr), "%s", val);
-		} else if (strcmp(line, "DNS_PORT") == 0) {
-			snprintf(port, sizeof(port), "%s", val);
-		} else if (strcmp(line, "TRUST_ANCHOR") == 0) {
-			snprintf(env->trust_anchor, sizeof(env->trust_anchor),
-			         "%s", val);
-		} else if (strcmp(line, "KEYS_DIR") == 0) {
-			snprintf(env->keys_dir, sizeof(env->keys_dir), "%s",
-			         val);
-		}
-	}
-	fclose(f);
-	snprintf(env->dns_server, sizeof(env->dns_server), "%s@%s", addr, port);
-	return port[0] != '\0' && env->trust_anchor[0] != '\0' &&
-	                       env->keys_dir[0] != '\0'
-	               ? 0
-	               : -1;
-}
-
-static int load_cert_der(const char *path, gnutls_datum_t *der)
-{
-	gnutls_datum_t pem = {NULL, 0};
-	gnutls_x509_crt_t crt = NULL;
-	int rc = gnutls_load_file(path, &pem);
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_init(&crt);
-	}
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_import(crt, &pem, GNUTLS_X509_FMT_PEM);
-	}
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, der);
-	}
-	gnutls_x509_crt_deinit(crt);
-	gnutls_free(pem.data);
-	if (rc < 0) {
-		fprintf(stderr, "%s: %s\n", path, gnutls_strerror(rc));
-	}
-	return rc < 0 ? -1 : 0;
-}
+#include "dnsfixture.h"
 
 static double now_us(void)
 {
@@ -169,29 +101,30 @@ static int measure_cold(const dance_authz_config_t *cfg,
 
 int main(int argc, char **argv)
 {
-	bench_env_t env;
-	size_t iterations = argc > 2 ? strtoul(argv[2], NULL, 10) : 20000;
-	if (argc < 2 || read_env(argv[1], &env) != 0 || iterations == 0) {
-		fprintf(stderr, "usage: bench-authz ENVFILE [ITERATIONS]\n");
+	size_t iterations = argc > 1 ? strtoul(argv[1], NULL, 10) : 20000;
+	dnsfx_t fx;
+	if (iterations == 0) {
+		fprintf(stderr, "usage: bench-authz [ITERATIONS]\n");
 		return 2;
 	}
 	gnutls_global_init();
-
-	char cert_path[600];
 	gnutls_datum_t der = {NULL, 0};
-	snprintf(cert_path, sizeof(cert_path), "%s/ns2.pem", env.keys_dir);
-	if (load_cert_der(cert_path, &der) != 0) {
+	if (dnsfx_start(&fx, 0) != 0) {
 		return 1;
 	}
-	const char *servers[] = {env.dns_server};
-	const char *stubs[] = {"dance.test"};
+	if (dnsfx_cert(&fx, "ns2", &der) != 0) {
+		dnsfx_stop(&fx);
+		return 1;
+	}
+	const char *servers[] = {fx.server};
 	dance_authz_config_t cfg = {
 	        .resolver = {.mode = DANCE_RESOLVE_STUB,
-	                     .trust_anchor_file = env.trust_anchor,
+	                     .trust_anchor_file =
+	                             dnsfx_get(&fx, "TRUST_ANCHOR"),
 	                     .servers = servers,
 	                     .server_count = 1,
-	                     .stub_zones = stubs,
-	                     .stub_zone_count = 1},
+	                     .stub_zones = fx.stub_zones,
+	                     .stub_zone_count = fx.stub_zone_count},
 	        .lookup_deadline_ms = 3000,
 	};
 	dance_policy_t policy;
@@ -205,6 +138,7 @@ int main(int argc, char **argv)
 	            DANCE_OK ||
 	    dance_authz_new(&cfg, &policy, &authz, &err) != DANCE_OK) {
 		fprintf(stderr, "setup: %s\n", err.reason);
+		dnsfx_stop(&fx);
 		return 1;
 	}
 
@@ -237,6 +171,7 @@ int main(int argc, char **argv)
 	}
 	dance_authz_free(authz);
 	gnutls_free(der.data);
+	dnsfx_stop(&fx);
 	gnutls_global_deinit();
 	return rc == 0 ? 0 : 1;
 }

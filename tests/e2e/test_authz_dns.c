@@ -11,6 +11,7 @@
 #include <CUnit/CUnit.h>
 
 #include "dance/authz.h"
+#include "dance/tlsagen.h"
 #include "dnsfixture.h"
 
 void register_authz_dns_suite(void);
@@ -234,6 +235,21 @@ static double wait_for(dance_authz_t *authz, const char *zone, const char *cert,
 	return -1;
 }
 
+/* "3 1 1 <hex>" for KEYS_DIR/<cert>.pem, made by libdance. */
+static void rdata_3_1_1(const char *cert, char *out, size_t size)
+{
+	gnutls_datum_t der = {NULL, 0};
+	dance_tlsa_t t;
+	CU_ASSERT_EQUAL_FATAL(dnsfx_cert(&fx, cert, &der), 0);
+	CU_ASSERT_EQUAL_FATAL(dance_tlsa_from_cert(&der, 3, 1, 1, &t, NULL),
+	                      DANCE_OK);
+	char *text = dance_tlsa_to_text(&t);
+	snprintf(out, size, "%s", text != NULL ? text : "");
+	free(text);
+	dance_tlsa_clear(&t);
+	gnutls_free(der.data);
+}
+
 static void test_rollover_then_revocation(void)
 {
 	/* Cache bound 2 s: DNS changes are seen within it. */
@@ -243,23 +259,8 @@ static void test_rollover_then_revocation(void)
 	expect(decide(authz, ZONE_B, "ns6", NULL), DANCE_REASON_AUTHORIZED);
 
 	/* Rollover: the new key ("unknown") is published beside the old. */
-	FILE *p;
-	snprintf(args, sizeof(args),
-	         DANCE_SOURCE_DIR "/tests/dns/testdns tlsa %s %s/unknown.pem",
-	         fx.dir, dnsfx_get(&fx, "KEYS_DIR"));
-	p = popen(args, "r");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	CU_ASSERT_PTR_NOT_NULL(fgets(new_rdata, sizeof(new_rdata), p));
-	pclose(p);
-	new_rdata[strcspn(new_rdata, "\n")] = '\0';
-	snprintf(args, sizeof(args),
-	         DANCE_SOURCE_DIR "/tests/dns/testdns tlsa %s %s/ns6.pem",
-	         fx.dir, dnsfx_get(&fx, "KEYS_DIR"));
-	p = popen(args, "r");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	CU_ASSERT_PTR_NOT_NULL(fgets(old_rdata, sizeof(old_rdata), p));
-	pclose(p);
-	old_rdata[strcspn(old_rdata, "\n")] = '\0';
+	rdata_3_1_1("unknown", new_rdata, sizeof(new_rdata));
+	rdata_3_1_1("ns6", old_rdata, sizeof(old_rdata));
 
 	snprintf(args, sizeof(args), "_xfr-client.ns6.good.dance.test '%s'",
 	         new_rdata);
