@@ -58,6 +58,13 @@ typedef struct dance_name_list {
 
 void dance_name_list_clear(dance_name_list_t *list);
 
+/* True when list holds name (compared as stored: keep names normalised). */
+int dance_name_list_contains(const dance_name_list_t *list, const char *name);
+
+/* Appends a copy of name unless the list holds it already. ENOMEM. */
+dance_code_t dance_name_list_add(dance_name_list_t *list, const char *name,
+                                 dance_error_t *err);
+
 /* The subjectAltName dNSName entries of a DER certificate, normalised
  * (entries that are not valid names are skipped). EINVAL when the DER does
  * not parse. An empty list is not an error. */

@@ -67,39 +67,10 @@ static int64_t authz_now_ms(void *arg)
 
 /* ---- name lists ---- */
 
-static int list_has(const dance_name_list_t *list, const char *name)
-{
-	for (size_t i = 0; i < list->count; i++) {
-		if (strcmp(list->names[i], name) == 0) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int list_add_unique(dance_name_list_t *list, const char *name)
-{
-	if (list_has(list, name)) {
-		return 0;
-	}
-	char *copy = strdup(name);
-	char **grown = realloc(list->names, (list->count + 1) * sizeof(*grown));
-	if (copy == NULL || grown == NULL) {
-		free(copy);
-		if (grown != NULL) {
-			list->names = grown;
-		}
-		return -1;
-	}
-	list->names = grown;
-	list->names[list->count++] = copy;
-	return 0;
-}
-
 static int list_add_all(dance_name_list_t *dst, const dance_name_list_t *src)
 {
 	for (size_t i = 0; i < src->count; i++) {
-		if (list_add_unique(dst, src->names[i]) != 0) {
+		if (dance_name_list_add(dst, src->names[i], NULL) != 0) {
 			return -1;
 		}
 	}
@@ -121,8 +92,9 @@ static int policy_enumerates(const dance_policy_t *p, const char *identity)
 {
 	for (size_t i = 0; i < p->count; i++) {
 		const dance_policy_zone_t *z = &p->zones[i];
-		if (list_has(&z->names, identity) ||
-		    (z->ns_derived && list_has(&z->ns_names, identity))) {
+		if (dance_name_list_contains(&z->names, identity) ||
+		    (z->ns_derived &&
+		     dance_name_list_contains(&z->ns_names, identity))) {
 			return 1;
 		}
 	}
@@ -209,7 +181,7 @@ static int owners_of(const dance_authz_t *a, const dance_name_list_t *ids,
 	for (size_t i = 0; i < ids->count; i++) {
 		if (dance_owner_from_template(a->owner_template, ids->names[i],
 		                              owner, NULL) == DANCE_OK &&
-		    list_add_unique(owners, owner) != 0) {
+		    dance_name_list_add(owners, owner, NULL) != 0) {
 			return -1;
 		}
 	}
@@ -623,13 +595,14 @@ static int try_candidates(decide_ctx_t *c, const dance_name_list_t *cands,
 {
 	for (size_t i = 0; i < cands->count; i++) {
 		const char *id = cands->names[i];
-		if (!list_has(allowed, id) || list_has(tried, id)) {
+		if (!dance_name_list_contains(allowed, id) ||
+		    dance_name_list_contains(tried, id)) {
 			continue;
 		}
 		if (try_identity(c, id, "found by key discovery")) {
 			return 1;
 		}
-		if (list_add_unique(tried, id) != 0) {
+		if (dance_name_list_add(tried, id, NULL) != 0) {
 			return -1;
 		}
 	}
@@ -661,8 +634,9 @@ static int try_uncached(decide_ctx_t *c, const dance_name_list_t *allowed,
 	int found = 0;
 	for (size_t i = 0; i < allowed->count && found == 0; i++) {
 		const char *id = allowed->names[i];
-		if (!list_has(tried, id) && is_uncached(c, id) &&
-		    list_add_unique(&cold, id) != 0) {
+		if (!dance_name_list_contains(tried, id) &&
+		    is_uncached(c, id) &&
+		    dance_name_list_add(&cold, id, NULL) != 0) {
 			found = -1;
 		}
 	}

@@ -322,35 +322,6 @@ void dance_keyindex_retain(dance_keyindex_t *ki,
 	pthread_rwlock_unlock(&ki->lock);
 }
 
-static int list_has(const dance_name_list_t *list, const char *name)
-{
-	for (size_t i = 0; i < list->count; i++) {
-		if (strcmp(list->names[i], name) == 0) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int list_add_unique(dance_name_list_t *list, const char *name)
-{
-	if (list_has(list, name)) {
-		return 0;
-	}
-	char *copy = strdup(name);
-	char **grown = realloc(list->names, (list->count + 1) * sizeof(*grown));
-	if (copy == NULL || grown == NULL) {
-		free(copy);
-		if (grown != NULL) {
-			list->names = grown;
-		}
-		return -1;
-	}
-	list->names = grown;
-	list->names[list->count++] = copy;
-	return 0;
-}
-
 /* Digests of the leaf: storage for the six forms. */
 typedef struct ki_probe {
 	gnutls_datum_t spki; /* owned when spki_owned */
@@ -432,7 +403,7 @@ static int collect_form(const dance_keyindex_t *ki, const ki_form_t *f,
 		if (k->hash == hash && k->selector == f->selector &&
 		    k->mtype == f->mtype && k->len == f->len &&
 		    memcmp(k->data, f->data, f->len) == 0 &&
-		    list_add_unique(ee, k->ident->name) != 0) {
+		    dance_name_list_add(ee, k->ident->name, NULL) != 0) {
 			return -1;
 		}
 	}
@@ -445,7 +416,8 @@ static int collect_ta(const dance_keyindex_t *ki, dance_name_list_t *ta)
 		return 0;
 	}
 	for (const ki_ident_t *id = ki->idents; id != NULL; id = id->next) {
-		if (id->has_ta && list_add_unique(ta, id->name) != 0) {
+		if (id->has_ta &&
+		    dance_name_list_add(ta, id->name, NULL) != 0) {
 			return -1;
 		}
 	}

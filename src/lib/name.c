@@ -245,19 +245,33 @@ void dance_name_list_clear(dance_name_list_t *list)
 	list->count = 0;
 }
 
-static dance_code_t list_append(dance_name_list_t *list, const char *name,
-                                dance_error_t *err)
+int dance_name_list_contains(const dance_name_list_t *list, const char *name)
 {
+	for (size_t i = 0; i < list->count; i++) {
+		if (strcmp(list->names[i], name) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+dance_code_t dance_name_list_add(dance_name_list_t *list, const char *name,
+                                 dance_error_t *err)
+{
+	if (dance_name_list_contains(list, name)) {
+		return DANCE_OK;
+	}
+	char *copy = strdup(name);
+	if (copy == NULL) {
+		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
+	}
 	char **grown = realloc(list->names, (list->count + 1) * sizeof(*grown));
 	if (grown == NULL) {
+		free(copy);
 		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
 	}
 	list->names = grown;
-	list->names[list->count] = strdup(name);
-	if (list->names[list->count] == NULL) {
-		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
-	}
-	list->count++;
+	list->names[list->count++] = copy;
 	return DANCE_OK;
 }
 
@@ -293,7 +307,7 @@ dance_code_t dance_cert_dnsnames(const gnutls_datum_t *der,
 		san[size] = '\0';
 		if (strlen(san) == size &&
 		    dance_name_normalize(san, norm, NULL) == DANCE_OK) {
-			code = list_append(out, norm, err);
+			code = dance_name_list_add(out, norm, err);
 		}
 	}
 	gnutls_x509_crt_deinit(crt);

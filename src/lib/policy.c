@@ -38,39 +38,6 @@ void dance_policy_clear(dance_policy_t *p)
 	p->count = 0;
 }
 
-static int name_list_contains(const dance_name_list_t *list, const char *name)
-{
-	for (size_t i = 0; i < list->count; i++) {
-		if (strcmp(list->names[i], name) == 0) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Appends a copy of name (already normalised) unless present. */
-static dance_code_t name_list_add(dance_name_list_t *list, const char *name,
-                                  dance_error_t *err)
-{
-	if (name_list_contains(list, name)) {
-		return DANCE_OK;
-	}
-	char *copy = strdup(name);
-	char **grown = realloc(list->names, (list->count + 1) * sizeof(*grown));
-	if (copy == NULL || grown == NULL) {
-		free(copy);
-		if (grown != NULL) {
-			list->names = grown;
-		}
-		return dance_error_set(err, DANCE_ENOMEM,
-		                       "out of memory adding %s to a policy",
-		                       name);
-	}
-	list->names = grown;
-	list->names[list->count++] = copy;
-	return DANCE_OK;
-}
-
 /* Normalises a zone name, keeping "*" as is. */
 static dance_code_t normalize_zone(const char *zone, char *out,
                                    dance_error_t *err)
@@ -135,7 +102,7 @@ dance_code_t dance_policy_allow_name(dance_policy_zone_t *z, const char *name,
 	if (rc != DANCE_OK) {
 		return rc;
 	}
-	return name_list_add(&z->names, normal, err);
+	return dance_name_list_add(&z->names, normal, err);
 }
 
 dance_code_t dance_policy_allow_suffix(dance_policy_zone_t *z,
@@ -153,7 +120,7 @@ dance_code_t dance_policy_allow_suffix(dance_policy_zone_t *z,
 	if (rc != DANCE_OK) {
 		return rc;
 	}
-	return name_list_add(&z->suffixes, normal, err);
+	return dance_name_list_add(&z->suffixes, normal, err);
 }
 
 dance_code_t dance_policy_set_ns(dance_policy_zone_t *z, const char *const *ns,
@@ -171,7 +138,7 @@ dance_code_t dance_policy_set_ns(dance_policy_zone_t *z, const char *const *ns,
 		                                  "NS name %zu missing", i)
 		                : dance_name_normalize(ns[i], normal, err);
 		if (rc == DANCE_OK) {
-			rc = name_list_add(&fresh, normal, err);
+			rc = dance_name_list_add(&fresh, normal, err);
 		}
 		if (rc != DANCE_OK) {
 			dance_name_list_clear(&fresh);
@@ -215,13 +182,13 @@ dance_allow_rule_t dance_policy_allows(const dance_policy_zone_t *z,
 	if (z == NULL || identity == NULL || identity[0] == '\0') {
 		return DANCE_RULE_NONE;
 	}
-	if (name_list_contains(&z->names, identity)) {
+	if (dance_name_list_contains(&z->names, identity)) {
 		return DANCE_RULE_NAME;
 	}
 	if (matches_a_suffix(&z->suffixes, identity)) {
 		return DANCE_RULE_SUFFIX;
 	}
-	if (z->ns_derived && name_list_contains(&z->ns_names, identity)) {
+	if (z->ns_derived && dance_name_list_contains(&z->ns_names, identity)) {
 		return DANCE_RULE_NS;
 	}
 	return DANCE_RULE_NONE;
