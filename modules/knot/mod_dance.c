@@ -1,0 +1,215 @@
+/* mod_dance.c: the mod-dance query module: DANE client authentication of
+ * zone transfers over TLS (XoT) for Knot DNS.
+ *
+ * A BEGIN-stage step sees every AXFR and IXFR query of the zones the
+ * instance serves. It runs before knotd's own transfer processing
+ * (process_query_out runs the BEGIN steps, then axfr_process_query /
+ * ixfr_process_query, which apply the zone's ACL), so it can only narrow
+ * what the ACL allows. It takes the transport facts and the client
+ * credentials from the TLS session, asks libdance for the decision
+ * (dance_authz_decide; sanclaim.h adds the certificate's names as a last
+ * hint), logs it and counts it; a denial answers NOTAUTH,
+ * as Knot's ACL does, with EDE 18 (Prohibited), and stops the query.
+ * Later messages of the same multi-message answer reuse the decision
+ * (repeat.h); the END step forgets it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <knot/module.h>
+
+#include <dance/authz.h>
+
+#include "config.h"
+#include "context.h"
+#include "nsset.h"
+#include "peer.h"
+#include "repeat.h"
+#include "report.h"
+#include "sanclaim.h"
+
+static int is_transfer(const knotd_qdata_t *qdata)
+{
+	return qdata->type == KNOTD_QUERY_TYPE_AXFR ||
+	       qdata->type == KNOTD_QUERY_TYPE_IXFR;
+}
+
+static knotd_state_t refuse(knotd_qdata_t *qdata)
+{
+	qdata->rcode = KNOT_RCODE_NOTAUTH;
+	qdata->rcode_ede = KNOT_EDNS_EDE_PROHIBITED;
+	return KNOTD_STATE_FAIL;
+}
+
+/* The not-tls sentence says what the transport actually was. */
+static void name_transport(dance_decision_t *d, const md_peer_t *peer)
+{
+	if (d->reason != DANCE_REASON_NOT_TLS) {
+		return;
+	}
+	char detail[sizeof(d->detail)];
+	snprintf(detail, sizeof(detail), "%s; got %s", d->detail,
+	         peer->transport);
+	memcpy(d->detail, detail, sizeof(d->detail));
+}
+
+static int decide(md_ctx_t *ctx, knotd_mod_t *mod, knotd_qdata_t *qdata,
+                  const char *zone, const md_peer_t *peer)
+{
+	if (ctx->ns_derived && ctx->authz != NULL) {
+		md_nsset_sync(&ctx->ns, ctx->authz, mod, qdata, zone);
+	}
+	dance_request_t req = {
+	        .zone = zone,
+	        .peer = peer->addr,
+	        .tls = peer->tls,
+	        .creds = &peer->creds,
+	        .claimed_name = NULL,
+	};
+	dance_decision_t d;
+	if (ctx->authz != NULL) {
+		md_decide_with_san_claims(ctx->authz, &req,
+		                          ctx->lookup_timeout_ms, &d);
+	} else {
+		dance_decision_deny(&d, DANCE_REASON_INTERNAL, "",
+		                    "mod-dance is not configured (fails "
+		                    "closed): %s",
+		                    ctx->broken);
+	}
+	name_transport(&d, peer);
+	md_report_decision(mod, ctx->log_priority, qdata->params->thread_id, &d,
+	                   zone, peer->addr);
+	return d.allow;
+}
+
+static knotd_state_t transfer_begin(knotd_state_t state, knot_pkt_t *pkt,
+                                    knotd_qdata_t *qdata, knotd_mod_t *mod)
+{
+	(void)pkt;
+	const knot_dname_t *zone_name = knotd_qdata_zone_name(qdata);
+	if (!is_transfer(qdata) || zone_name == NULL) {
+		return state; /* not ours; no zone: knotd refuses it */
+	}
+	md_ctx_t *ctx = knotd_mod_ctx(mod);
+	md_peer_t peer;
+	md_peer_read(qdata->params, &peer);
+	int allow = md_repeat_find(&ctx->repeat, qdata, &peer);
+	if (allow >= 0) {
+		return allow ? state : refuse(qdata);
+	}
+	char zone[KNOT_DNAME_TXT_MAXLEN + 1];
+	if (knot_dname_to_str(zone, zone_name, sizeof(zone)) == NULL) {
+		return refuse(qdata);
+	}
+	if (!peer.tls && ctx->non_tls_pass &&
+	    qdata->params->proto != KNOTD_QUERY_PROTO_TLS) {
+		md_report_non_tls_pass(mod, qdata->params->thread_id, zone,
+		                       peer.addr, peer.transport);
+		allow = 1;
+	} else {
+		allow = decide(ctx, mod, qdata, zone, &peer);
+	}
+	md_repeat_store(&ctx->repeat, qdata, &peer, allow);
+	return allow ? state : refuse(qdata);
+}
+
+static knotd_state_t transfer_end(knotd_state_t state, knot_pkt_t *pkt,
+                                  knotd_qdata_t *qdata, knotd_mod_t *mod)
+{
+	(void)pkt;
+	if (is_transfer(qdata)) {
+		md_ctx_t *ctx = knotd_mod_ctx(mod);
+		md_repeat_end(&ctx->repeat, qdata, state);
+	}
+	return state;
+}
+
+static void ctx_free(md_ctx_t *ctx)
+{
+	if (ctx == NULL) {
+		return;
+	}
+	dance_authz_free(ctx->authz);
+	md_nsset_free(&ctx->ns);
+	md_repeat_free(&ctx->repeat);
+	free(ctx);
+}
+
+/* Builds and starts the authorizer from the instance's section. When that
+ * fails the instance stays loaded without one and denies every transfer:
+ * a module that failed to load would leave the zone to Knot's ACL alone,
+ * which is failing open. */
+static void start_authorizer(knotd_mod_t *mod, md_ctx_t *ctx)
+{
+	dance_authz_config_t cfg;
+	md_config_strings_t strings;
+	md_settings_t settings;
+	dance_policy_t policy;
+	dance_error_t err;
+	dance_error_clear(&err);
+	dance_policy_init(&policy);
+	dance_code_t rc =
+	        md_config_read(mod, &cfg, &strings, &policy, &settings, &err);
+	if (rc == DANCE_OK) {
+		rc = dance_authz_new(&cfg, &policy, &ctx->authz, &err);
+	}
+	if (rc == DANCE_OK) {
+		rc = dance_authz_start(ctx->authz, &err);
+	}
+	md_config_strings_free(&strings);
+	dance_policy_clear(&policy);
+	if (rc != DANCE_OK) {
+		dance_authz_free(ctx->authz);
+		ctx->authz = NULL;
+		snprintf(ctx->broken, sizeof(ctx->broken), "%s", err.reason);
+		knotd_mod_log(mod, LOG_ERR,
+		              "authorizer not started, every transfer will be "
+		              "denied: %s",
+		              err.reason);
+		return;
+	}
+	ctx->ns_derived = settings.ns_derived;
+	ctx->non_tls_pass = settings.non_tls_pass;
+	ctx->log_priority = settings.log_priority;
+	ctx->lookup_timeout_ms = settings.lookup_timeout_ms;
+}
+
+static int dance_load(knotd_mod_t *mod)
+{
+	md_ctx_t *ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL) {
+		return KNOT_ENOMEM;
+	}
+	md_nsset_init(&ctx->ns);
+	if (md_repeat_init(&ctx->repeat, knotd_mod_threads(mod)) != 0) {
+		ctx_free(ctx);
+		return KNOT_ENOMEM;
+	}
+	ctx->log_priority = LOG_INFO;
+	int ret = md_report_init(mod);
+	if (ret != KNOT_EOK) {
+		ctx_free(ctx);
+		return ret;
+	}
+	start_authorizer(mod, ctx);
+	knotd_mod_ctx_set(mod, ctx);
+	ret = knotd_mod_hook(mod, KNOTD_STAGE_BEGIN, transfer_begin);
+	if (ret == KNOT_EOK) {
+		ret = knotd_mod_hook(mod, KNOTD_STAGE_END, transfer_end);
+	}
+	if (ret != KNOT_EOK) { /* knotd closes the module without unload */
+		ctx_free(ctx);
+		knotd_mod_ctx_set(mod, NULL);
+	}
+	return ret;
+}
+
+static void dance_unload(knotd_mod_t *mod)
+{
+	ctx_free(knotd_mod_ctx(mod));
+	knotd_mod_ctx_set(mod, NULL);
+}
+
+KNOTD_MOD_API(dance, KNOTD_MOD_FLAG_SCOPE_ANY, dance_load, dance_unload,
+              md_config_schema, md_config_check);

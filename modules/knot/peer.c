@@ -1,0 +1,115 @@
+/* peer.c: the transport facts and client credentials of a query. */
+#include "peer.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/un.h>
+
+#include <libknot/quic/tls.h>
+
+#define XOT_ALPN "dot"
+
+static void format_address(const struct sockaddr_storage *ss, char *out,
+                           size_t size)
+{
+	char host[INET6_ADDRSTRLEN] = "";
+	unsigned port = 0;
+	if (ss == NULL) {
+		snprintf(out, size, "unknown");
+		return;
+	}
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *v4 = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &v4->sin_addr, host, sizeof(host));
+		port = ntohs(v4->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof(host));
+		port = ntohs(v6->sin6_port);
+	} else if (ss->ss_family == AF_UNIX) {
+		snprintf(out, size, "unix socket");
+		return;
+	}
+	if (host[0] == '\0') {
+		snprintf(out, size, "unknown");
+		return;
+	}
+	snprintf(out, size, "%s@%u", host, port);
+}
+
+static const char *protocol_name(knotd_query_proto_t proto)
+{
+	switch (proto) {
+	case KNOTD_QUERY_PROTO_UDP: return "UDP";
+	case KNOTD_QUERY_PROTO_TCP: return "plain TCP";
+	case KNOTD_QUERY_PROTO_QUIC: return "QUIC (XoQ is not supported)";
+	case KNOTD_QUERY_PROTO_TLS: return "TLS";
+	}
+	return "unknown transport";
+}
+
+/* True when the session negotiated ALPN "dot". */
+static int alpn_is_dot(gnutls_session_t session)
+{
+	gnutls_datum_t proto = {NULL, 0};
+	if (gnutls_alpn_get_selected_protocol(session, &proto) != 0) {
+		return 0;
+	}
+	return proto.size == strlen(XOT_ALPN) &&
+	       memcmp(proto.data, XOT_ALPN, proto.size) == 0;
+}
+
+/* TLS 1.3 and ALPN "dot", or a sentence saying what was negotiated. */
+static void check_tls_session(gnutls_session_t session, md_peer_t *out)
+{
+	gnutls_protocol_t version = gnutls_protocol_get_version(session);
+	if (version != GNUTLS_TLS1_3) {
+		const char *name = gnutls_protocol_get_name(version);
+		snprintf(out->transport, sizeof(out->transport),
+		         "%s negotiated, TLS 1.3 required",
+		         name != NULL ? name : "unknown TLS version");
+		return;
+	}
+	if (!alpn_is_dot(session)) {
+		snprintf(out->transport, sizeof(out->transport),
+		         "TLS 1.3 without ALPN \"dot\"");
+		return;
+	}
+	snprintf(out->transport, sizeof(out->transport), "TLS 1.3, ALPN dot");
+	out->tls = 1;
+}
+
+/* The peer's certificate chain (leaf first) or raw public key. */
+static void read_credentials(gnutls_session_t session, dance_creds_t *creds)
+{
+	unsigned count = 0;
+	const gnutls_datum_t *list =
+	        gnutls_certificate_get_peers(session, &count);
+	if (list == NULL || count == 0) {
+		return;
+	}
+	gnutls_certificate_type_t type =
+	        gnutls_certificate_type_get2(session, GNUTLS_CTYPE_PEERS);
+	creds->type =
+	        type == GNUTLS_CRT_RAWPK ? DANCE_CRED_RAWPK : DANCE_CRED_X509;
+	creds->certs = list;
+	creds->count = count;
+}
+
+void md_peer_read(const knotd_qdata_params_t *params, md_peer_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->creds.type = DANCE_CRED_X509;
+	format_address(params->remote, out->addr, sizeof(out->addr));
+	snprintf(out->transport, sizeof(out->transport), "%s",
+	         protocol_name(params->proto));
+	if (params->proto != KNOTD_QUERY_PROTO_TLS ||
+	    params->tls_conn == NULL || params->tls_conn->session == NULL) {
+		return;
+	}
+	out->session = params->tls_conn->session;
+	check_tls_session(out->session, out);
+	read_credentials(out->session, &out->creds);
+}

@@ -1,0 +1,30 @@
+/* peer.h: who is asking, as the transport tells it.
+ *
+ * Reads the remote address, whether the query came over TLS 1.3 with
+ * ALPN "dot" (RFC 9103 7.1/7.2), and the client certificate chain or raw
+ * public key the peer presented in the TLS handshake (GnuTLS session of
+ * knotd's TLS connection). Nothing is copied: the credentials point into
+ * the session and are valid during the query only.
+ */
+#ifndef MOD_DANCE_PEER_H
+#define MOD_DANCE_PEER_H
+
+#include <gnutls/gnutls.h>
+#include <knot/module.h>
+
+#include <dance/match.h>
+
+#define MD_PEER_ADDR_MAX 64
+
+typedef struct md_peer {
+	char addr[MD_PEER_ADDR_MAX]; /* "127.0.0.1@53000", for logs */
+	int tls;                     /* TLS 1.3 with ALPN "dot" */
+	char transport[64];          /* "TLS 1.3, ALPN dot", "plain TCP", ... */
+	gnutls_session_t session;    /* NULL unless over TLS */
+	dance_creds_t creds;         /* count 0 when nothing was presented */
+} md_peer_t;
+
+/* Fills *out from the query's processing parameters. */
+void md_peer_read(const knotd_qdata_params_t *params, md_peer_t *out);
+
+#endif
