@@ -10,7 +10,10 @@
  * if given, which must be allowed by policy before any DNS lookup; else key
  * discovery through an index from certificate/SPKI digests to the allowed
  * identities whose secure TLSA sets name them; DANE-TA-only identities are
- * tried by matching. Only a DNSSEC-secure, matching TLSA RRset allows.
+ * tried by matching; when that finds nothing, up to four subjectAltName
+ * dNSNames of the leaf are tried as claimed names (policy first, then
+ * their TLSA: a name in a certificate is never trusted by itself). Only a
+ * DNSSEC-secure, matching TLSA RRset allows.
  */
 #ifndef DANCE_AUTHZ_H
 #define DANCE_AUTHZ_H

@@ -364,8 +364,6 @@ dance_code_t md_config_read(knotd_mod_t *mod, dance_authz_config_t *cfg,
 	        MD_NON_TLS_PASS;
 	settings->log_priority =
 	        (int)knotd_conf_mod(mod, MOD_LOG_LEVEL).single.option;
-	settings->lookup_timeout_ms =
-	        (unsigned)knotd_conf_mod(mod, MOD_LOOKUP_TIME).single.integer;
 	dance_code_t rc = read_strings(mod, strings, err);
 	if (rc == DANCE_OK) {
 		rc = read_policy(mod, policy, settings->ns_derived, err);

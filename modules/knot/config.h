@@ -38,7 +38,6 @@ typedef struct md_settings {
 	int ns_derived;
 	int non_tls_pass;
 	int log_priority;
-	unsigned lookup_timeout_ms;
 } md_settings_t;
 
 /* Strings the authorizer configuration points at, owned. */

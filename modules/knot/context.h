@@ -19,7 +19,6 @@ typedef struct md_ctx {
 	int ns_derived;   /* feed the zone's NS hosts to the authorizer */
 	int non_tls_pass; /* leave non-TLS transfers to Knot's ACL */
 	int log_priority; /* syslog priority of decision lines */
-	unsigned lookup_timeout_ms;
 	md_nsset_t ns;
 	md_repeat_t repeat;
 } md_ctx_t;

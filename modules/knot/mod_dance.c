@@ -7,7 +7,7 @@
  * ixfr_process_query, which apply the zone's ACL), so it can only narrow
  * what the ACL allows. It takes the transport facts and the client
  * credentials from the TLS session, asks libdance for the decision
- * (dance_authz_decide; sanclaim.h adds the certificate's names as a last
+ * (dance_authz_decide, which also tries the certificate's names as a last
  * hint), logs it and counts it; a denial answers NOTAUTH,
  * as Knot's ACL does, with EDE 18 (Prohibited), and stops the query.
  * Later messages of the same multi-message answer reuse the decision
@@ -27,7 +27,6 @@
 #include "peer.h"
 #include "repeat.h"
 #include "report.h"
-#include "sanclaim.h"
 
 static int is_transfer(const knotd_qdata_t *qdata)
 {
@@ -69,8 +68,7 @@ static int decide(md_ctx_t *ctx, knotd_mod_t *mod, knotd_qdata_t *qdata,
 	};
 	dance_decision_t d;
 	if (ctx->authz != NULL) {
-		md_decide_with_san_claims(ctx->authz, &req,
-		                          ctx->lookup_timeout_ms, &d);
+		dance_authz_decide(ctx->authz, &req, &d);
 	} else {
 		dance_decision_deny(&d, DANCE_REASON_INTERNAL, "",
 		                    "mod-dance is not configured (fails "
@@ -172,7 +170,6 @@ static void start_authorizer(knotd_mod_t *mod, md_ctx_t *ctx)
 	ctx->ns_derived = settings.ns_derived;
 	ctx->non_tls_pass = settings.non_tls_pass;
 	ctx->log_priority = settings.log_priority;
-	ctx->lookup_timeout_ms = settings.lookup_timeout_ms;
 }
 
 static int dance_load(knotd_mod_t *mod)

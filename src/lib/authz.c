@@ -755,6 +755,20 @@ static void decide_request(decide_ctx_t *c)
 	}
 }
 
+/* One decision for req as given (claimed name or key discovery). */
+static void decide_once(dance_authz_t *a, const dance_request_t *req,
+                        dance_decision_t *out)
+{
+	decide_ctx_t c = {
+	        .a = a,
+	        .req = req,
+	        .deadline = dance_monotonic_ms() + a->deadline_ms,
+	        .out = out,
+	};
+	dance_decision_deny(out, DANCE_REASON_INTERNAL, "", "undecided");
+	decide_request(&c);
+}
+
 void dance_authz_decide(dance_authz_t *a, const dance_request_t *req,
                         dance_decision_t *out)
 {
@@ -766,14 +780,9 @@ void dance_authz_decide(dance_authz_t *a, const dance_request_t *req,
 		                    "no authorizer or no request");
 		return;
 	}
-	decide_ctx_t c = {
-	        .a = a,
-	        .req = req,
-	        .deadline = dance_monotonic_ms() + a->deadline_ms,
-	        .out = out,
-	};
-	dance_decision_deny(out, DANCE_REASON_INTERNAL, "", "undecided");
-	decide_request(&c);
+	int64_t stop = dance_monotonic_ms() + a->deadline_ms;
+	decide_once(a, req, out);
+	dance_authz_try_san_names(a, req, stop, decide_once, out);
 	atomic_fetch_add(&a->decisions[out->reason], 1);
 }
 

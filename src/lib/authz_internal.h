@@ -22,4 +22,18 @@ dance_code_t dance_authz_seed(dance_authz_t *a, const char *owner,
 /* Identities currently in the key index. */
 size_t dance_authz_indexed(dance_authz_t *a);
 
+/* One decision for a request as given, without the SAN fallback. */
+typedef void (*dance_decide_fn)(dance_authz_t *a, const dance_request_t *req,
+                                dance_decision_t *out);
+
+/* Certificate names as a last hint (authz_san.c): when *out denies as
+ * unknown-key a request without a claimed name, tries up to
+ * DANCE_SAN_CLAIMS subjectAltName dNSNames of the X.509 leaf as claimed
+ * names through decide, until stop (monotonic ms), and keeps the first
+ * allow, else the most telling denial. */
+#define DANCE_SAN_CLAIMS 4
+void dance_authz_try_san_names(dance_authz_t *a, const dance_request_t *req,
+                               int64_t stop, dance_decide_fn decide,
+                               dance_decision_t *out);
+
 #endif

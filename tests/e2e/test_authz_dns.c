@@ -1,10 +1,18 @@
 /* test_authz_dns.c: the authorizer end to end against the real signed
  * test DNS: allow by claimed name and by key discovery, every DNS state
- * denied with its reason, zone separation, revocation and rollover through
- * DNS, and a resolver going away (cache bound, deadline). */
+ * denied with its reason, zone separation, DANE-TA device identities,
+ * revocation and rollover through DNS, a silent DNS (deadline), DNS going
+ * away and coming back behind a relay (cache bound, refresher recovery),
+ * and the test DNS stopped (cache bound, deadline). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -12,6 +20,7 @@
 
 #include "dance/authz.h"
 #include "dance/tlsagen.h"
+#include "blackhole.h"
 #include "dnsfixture.h"
 
 void register_authz_dns_suite(void);
@@ -46,13 +55,29 @@ static const char *const zone_a_names[] = {
         "missing.good.dance.test", "nodata.good.dance.test",
 };
 
+/* Scheduling slack allowed past a deadline (more under valgrind). */
+static double slack_ms(void)
+{
+	return getenv("DANCE_TEST_SLOW") != NULL ? 3000 : 1000;
+}
+
+static dance_authz_t *make_authz_at(const char *server, uint32_t max_ttl,
+                                    int refresh);
+
 static dance_authz_t *make_authz(uint32_t max_ttl, int refresh)
+{
+	return make_authz_at(fx.server, max_ttl, refresh);
+}
+
+/* Zone A's and zone B's policy, resolving through server (STUB). */
+static dance_authz_t *make_authz_at(const char *server, uint32_t max_ttl,
+                                    int refresh)
 {
 	dance_authz_config_t cfg = {
 	        .resolver = {.mode = DANCE_RESOLVE_STUB,
 	                     .trust_anchor_file =
 	                             dnsfx_get(&fx, "TRUST_ANCHOR"),
-	                     .servers = (const char *const[]){fx.server},
+	                     .servers = (const char *const[]){server},
 	                     .server_count = 1,
 	                     .stub_zones = fx.stub_zones,
 	                     .stub_zone_count = fx.stub_zone_count},
@@ -167,10 +192,12 @@ static void test_denials_with_reasons(void)
 	       DANCE_REASON_NXDOMAIN);
 	expect(decide(authz, ZONE_A, "ns2", "nodata.good.dance.test"),
 	       DANCE_REASON_NODATA);
-	/* A key published nowhere. */
+	/* A key published nowhere: discovery finds nothing, and the name
+	 * in its certificate is not allowed for the zone. */
 	d = decide(authz, ZONE_A, "unknown", NULL);
-	expect(d, DANCE_REASON_UNKNOWN_KEY);
-	CU_ASSERT_EQUAL(strlen(d.identity), 0);
+	expect(d, DANCE_REASON_NOT_ALLOWED);
+	CU_ASSERT_STRING_EQUAL(d.identity, "unknown.good.dance.test");
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "subjectAltName"));
 	/* A zone with no policy at all. */
 	expect(decide(authz, "nopolicy.test", "ns2", NULL),
 	       DANCE_REASON_NOT_ALLOWED);
@@ -183,7 +210,9 @@ static void test_zones_are_separate(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(authz);
 	dance_authz_stats_t before, after;
 	expect(decide(authz, ZONE_B, "ns6", NULL), DANCE_REASON_AUTHORIZED);
-	expect(decide(authz, ZONE_B, "ns2", NULL), DANCE_REASON_UNKNOWN_KEY);
+	/* Zone B does not list ns2: neither discovery nor the certificate's
+	 * name gets it in. */
+	expect(decide(authz, ZONE_B, "ns2", NULL), DANCE_REASON_NOT_ALLOWED);
 	dance_authz_stats(authz, &before);
 	/* A claim outside the zone's policy makes no DNS lookup. */
 	expect(decide(authz, ZONE_B, "ns2", "ns2.good.dance.test"),
@@ -288,7 +317,9 @@ static void test_rollover_then_revocation(void)
 	fprintf(stderr, "  old key denied after %.0f ms\n", now_ms() - t0);
 	CU_ASSERT_TRUE(old_denied);
 	CU_ASSERT_TRUE(new_always);
-	expect(decide(authz, ZONE_B, "ns6", NULL), DANCE_REASON_UNKNOWN_KEY);
+	/* The certificate's name leads to ns6's TLSA, which no longer
+	 * holds this key. */
+	expect(decide(authz, ZONE_B, "ns6", NULL), DANCE_REASON_TLSA_MISMATCH);
 	expect(decide(authz, ZONE_B, "ns6", "ns6.good.dance.test"),
 	       DANCE_REASON_TLSA_MISMATCH);
 
@@ -303,6 +334,311 @@ static void test_rollover_then_revocation(void)
 	expect(decide(authz, ZONE_B, "unknown", "ns6.good.dance.test"),
 	       DANCE_REASON_NXDOMAIN);
 	dance_authz_free(authz);
+}
+
+/* Device identities in the IoT form (owner = the client name, template
+ * "{name}"), published as a wildcard DANE-TA record of the device CA:
+ * discovered by matching (no leaf digest to index), and usable by claim
+ * through an explicit name or a suffix rule. */
+static void test_dane_ta_device(void)
+{
+	dance_authz_config_t cfg = {
+	        .resolver = {.mode = DANCE_RESOLVE_STUB,
+	                     .trust_anchor_file =
+	                             dnsfx_get(&fx, "TRUST_ANCHOR"),
+	                     .servers = (const char *const[]){fx.server},
+	                     .server_count = 1,
+	                     .stub_zones = fx.stub_zones,
+	                     .stub_zone_count = fx.stub_zone_count},
+	        .owner_template = "{name}",
+	        .lookup_deadline_ms = 1500,
+	};
+	dance_policy_t policy;
+	dance_policy_zone_t *a = NULL, *b = NULL;
+	dance_authz_t *authz = NULL;
+	dance_error_t err;
+	dance_policy_init(&policy);
+	dance_policy_zone(&policy, ZONE_A, &a, NULL);
+	dance_policy_allow_name(a, "dev1._device.good.dance.test", NULL);
+	dance_policy_zone(&policy, ZONE_B, &b, NULL);
+	dance_policy_allow_suffix(b, "*._device.good.dance.test", NULL);
+	CU_ASSERT_EQUAL_FATAL(dance_authz_new(&cfg, &policy, &authz, &err),
+	                      DANCE_OK);
+	gnutls_datum_t chain[2] = {{NULL, 0}, {NULL, 0}};
+	gnutls_datum_t ns2 = {NULL, 0};
+	CU_ASSERT_EQUAL_FATAL(dnsfx_cert(&fx, "dev1", &chain[0]), 0);
+	CU_ASSERT_EQUAL_FATAL(dnsfx_cert(&fx, "device-ca", &chain[1]), 0);
+	CU_ASSERT_EQUAL_FATAL(dnsfx_cert(&fx, "ns2", &ns2), 0);
+	dance_creds_t creds = {DANCE_CRED_X509, chain, 2};
+	dance_request_t req = {
+	        .zone = ZONE_A, .peer = "127.0.0.1", .tls = 1, .creds = &creds};
+	dance_decision_t d;
+	dance_authz_decide(authz, &req, &d);
+	expect(d, DANCE_REASON_AUTHORIZED);
+	CU_ASSERT_STRING_EQUAL(d.identity, "dev1._device.good.dance.test");
+	req.claimed_name = "dev1._device.good.dance.test";
+	dance_authz_decide(authz, &req, &d);
+	expect(d, DANCE_REASON_AUTHORIZED);
+	/* Zone B: a suffix rule works with a claim, or with the name in the
+	 * certificate taken as one; never by discovery alone. */
+	req.zone = ZONE_B;
+	dance_authz_decide(authz, &req, &d);
+	expect(d, DANCE_REASON_AUTHORIZED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "suffix"));
+	req.claimed_name = NULL;
+	dance_authz_decide(authz, &req, &d);
+	expect(d, DANCE_REASON_AUTHORIZED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "subjectAltName"));
+	/* A leaf not issued by the device CA. */
+	creds = (dance_creds_t){DANCE_CRED_X509, &ns2, 1};
+	req.zone = ZONE_A;
+	req.claimed_name = "dev1._device.good.dance.test";
+	dance_authz_decide(authz, &req, &d);
+	expect(d, DANCE_REASON_TLSA_MISMATCH);
+	/* Without a claim: ns2's own name is not allowed for zone A. */
+	req.claimed_name = NULL;
+	dance_authz_decide(authz, &req, &d);
+	expect(d, DANCE_REASON_NOT_ALLOWED);
+	gnutls_free(chain[0].data);
+	gnutls_free(chain[1].data);
+	gnutls_free(ns2.data);
+	dance_authz_free(authz);
+}
+
+/* Times one decision; checks it denies with reason (or alt, or, when
+ * reason is TIMEOUT, SERVFAIL too) within the deadline. */
+static void expect_within_deadline(dance_authz_t *authz, const char *zone,
+                                   const char *cert, const char *claimed,
+                                   dance_reason_t reason, dance_reason_t alt)
+{
+	double t0 = now_ms();
+	dance_decision_t d = decide(authz, zone, cert, claimed);
+	double took = now_ms() - t0;
+	fprintf(stderr, "  after %.0f ms:", took);
+	if ((reason == DANCE_REASON_TIMEOUT &&
+	     d.reason == DANCE_REASON_SERVFAIL) ||
+	    d.reason == alt) {
+		reason = d.reason;
+	}
+	expect(d, reason);
+	/* Correctness bound, not a benchmark. */
+	CU_ASSERT_TRUE(took < 1500 + slack_ms());
+}
+
+/* A DNS that never answers: every cold decision ends by the deadline,
+ * with or without the refresher, and stopping the refresher with lookups
+ * in flight takes at most about one deadline. */
+static void test_silent_dns_deadline(void)
+{
+	black_hole_t hole;
+	black_hole_open(&hole);
+	for (int refresh = 0; refresh <= 1; refresh++) {
+		dance_authz_t *authz = make_authz_at(hole.addr, 0, refresh);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(authz);
+		expect_within_deadline(
+		        authz, ZONE_A, "ns2", "ns2.good.dance.test",
+		        DANCE_REASON_TIMEOUT, DANCE_REASON_TIMEOUT);
+		/* Key discovery over six cold identities, then the
+		 * certificate's name while time is left: one deadline. */
+		expect_within_deadline(authz, ZONE_A, "ns2", NULL,
+		                       DANCE_REASON_UNKNOWN_KEY,
+		                       DANCE_REASON_TIMEOUT);
+		expect_within_deadline(
+		        authz, ZONE_B, "ns6", "ns6.good.dance.test",
+		        DANCE_REASON_TIMEOUT, DANCE_REASON_TIMEOUT);
+		dance_authz_stats_t st;
+		dance_authz_stats(authz, &st);
+		CU_ASSERT_EQUAL(st.decisions[DANCE_REASON_AUTHORIZED], 0);
+		double t0 = now_ms();
+		dance_authz_free(authz);
+		fprintf(stderr, "  refresh %d: freed after %.0f ms\n", refresh,
+		        now_ms() - t0);
+		CU_ASSERT_TRUE(now_ms() - t0 < 2 * 1500 + 1000 + slack_ms());
+	}
+	black_hole_close(&hole);
+}
+
+/* A relay in front of knotd (UDP and TCP) that can be taken down (it
+ * then drops every query) and brought back. */
+typedef struct relay {
+	black_hole_t front;
+	struct sockaddr_in upstream;
+	int stop[2];
+	atomic_int down;
+	pthread_t thread;
+} relay_t;
+
+static int upstream_socket(const relay_t *r, int type)
+{
+	struct timeval tv = {.tv_sec = 1};
+	int fd = socket(AF_INET, type, 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (const struct sockaddr *)&r->upstream,
+	            sizeof(r->upstream)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void relay_udp(relay_t *r)
+{
+	uint8_t buf[4096];
+	struct sockaddr_in from;
+	socklen_t len = sizeof(from);
+	ssize_t n = recvfrom(r->front.udp, buf, sizeof(buf), 0,
+	                     (struct sockaddr *)&from, &len);
+	if (n <= 0 || atomic_load(&r->down)) {
+		return;
+	}
+	int fd = upstream_socket(r, SOCK_DGRAM);
+	if (fd >= 0 && send(fd, buf, (size_t)n, 0) == n) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n > 0) {
+			sendto(r->front.udp, buf, (size_t)n, 0,
+			       (struct sockaddr *)&from, len);
+		}
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+}
+
+/* Copies one length-prefixed DNS message from one stream to another. */
+static int relay_message(int from, int to)
+{
+	uint8_t buf[65537];
+	if (recv(from, buf, 2, MSG_WAITALL) != 2) {
+		return -1;
+	}
+	size_t len = ((size_t)buf[0] << 8) | buf[1];
+	if (len == 0 || recv(from, buf + 2, len, MSG_WAITALL) != (ssize_t)len) {
+		return -1;
+	}
+	return send(to, buf, len + 2, MSG_NOSIGNAL) == (ssize_t)(len + 2) ? 0
+	                                                                  : -1;
+}
+
+static void relay_tcp(relay_t *r)
+{
+	struct timeval tv = {.tv_sec = 1};
+	int client = accept(r->front.tcp, NULL, NULL);
+	if (client < 0) {
+		return;
+	}
+	setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	int up = atomic_load(&r->down) ? -1 : upstream_socket(r, SOCK_STREAM);
+	if (up >= 0 && relay_message(client, up) == 0) {
+		relay_message(up, client);
+	}
+	if (up >= 0) {
+		close(up);
+	}
+	close(client);
+}
+
+static void *relay_run(void *arg)
+{
+	relay_t *r = arg;
+	for (;;) {
+		struct pollfd pfd[3] = {{.fd = r->front.udp, .events = POLLIN},
+		                        {.fd = r->front.tcp, .events = POLLIN},
+		                        {.fd = r->stop[0], .events = POLLIN}};
+		if (poll(pfd, 3, -1) < 0 || pfd[2].revents != 0) {
+			return NULL;
+		}
+		if (pfd[0].revents != 0) {
+			relay_udp(r);
+		}
+		if (pfd[1].revents != 0) {
+			relay_tcp(r);
+		}
+	}
+}
+
+static void relay_start(relay_t *r)
+{
+	memset(r, 0, sizeof(*r));
+	black_hole_open(&r->front);
+	r->upstream.sin_family = AF_INET;
+	r->upstream.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	r->upstream.sin_port =
+	        htons((uint16_t)atoi(dnsfx_get(&fx, "DNS_PORT")));
+	atomic_store(&r->down, 0);
+	CU_ASSERT_EQUAL_FATAL(pipe(r->stop), 0);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&r->thread, NULL, relay_run, r),
+	                      0);
+}
+
+static void relay_stop(relay_t *r)
+{
+	close(r->stop[1]);
+	pthread_join(r->thread, NULL);
+	close(r->stop[0]);
+	black_hole_close(&r->front);
+}
+
+/* DNS goes away behind the relay while the refresher runs: the cached
+ * secure answer keeps allowing until its bound (the record's TTL, 4 s,
+ * also honoured by libunbound's own cache, to the second), then every
+ * decision denies within the deadline; when DNS comes back, decisions
+ * allow again. */
+static void test_dns_down_and_back(void)
+{
+	relay_t relay;
+	relay_start(&relay);
+	dance_authz_t *authz = make_authz_at(relay.front.addr, 30, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(authz);
+	double took =
+	        wait_for(authz, ZONE_A, "ns2", "ns2.good.dance.test", 1, 10000);
+	CU_ASSERT_TRUE_FATAL(took >= 0);
+
+	atomic_store(&relay.down, 1);
+	double down_at = now_ms(), denied_at = -1, slowest = 0;
+	dance_decision_t d = decide(authz, ZONE_A, "ns2", NULL);
+	expect(d, DANCE_REASON_AUTHORIZED); /* cached, within its bound */
+	while (now_ms() - down_at < 15000 && denied_at < 0) {
+		double t0 = now_ms();
+		d = decide(authz, ZONE_A, "ns2", "ns2.good.dance.test");
+		double one = now_ms() - t0;
+		slowest = one > slowest ? one : slowest;
+		if (!d.allow) {
+			denied_at = now_ms();
+		}
+		usleep(200 * 1000);
+	}
+	fprintf(stderr,
+	        "  DNS down: denied after %.0f ms (slowest decision "
+	        "%.0f ms)\n",
+	        denied_at - down_at, slowest);
+	expect(d, DANCE_REASON_TIMEOUT);
+	CU_ASSERT_TRUE(denied_at >= 0);
+	/* TTL 4 s in our cache, up to 4 s more (plus a second of rounding)
+	 * from libunbound's, then at most a deadline. */
+	CU_ASSERT_TRUE(denied_at - down_at < 4000 + 5000 + 1500 + slack_ms());
+	CU_ASSERT_TRUE(slowest < 1500 + slack_ms());
+
+	dance_authz_stats_t before, after;
+	dance_authz_stats(authz, &before);
+	atomic_store(&relay.down, 0);
+	double up_at = now_ms();
+	took = -1;
+	while (now_ms() - up_at < 30000 && took < 0) {
+		/* The refresher retries with backoff (capped at
+		 * cache_neg_ttl, 1 s); a decision after the cached failure
+		 * expires joins its lookup or makes one. */
+		usleep(250 * 1000);
+		d = decide(authz, ZONE_A, "ns2", NULL);
+		if (d.allow) {
+			took = now_ms() - up_at;
+		}
+	}
+	fprintf(stderr, "  DNS back: allowed again after %.0f ms\n", took);
+	CU_ASSERT_TRUE(took >= 0);
+	dance_authz_stats(authz, &after);
+	CU_ASSERT_TRUE(after.refreshes > before.refreshes);
+	dance_authz_free(authz);
+	relay_stop(&relay);
 }
 
 /* Must run last: it stops the test DNS. */
@@ -351,8 +687,14 @@ void register_authz_dns_suite(void)
 	            test_zones_are_separate);
 	CU_add_test(s, "refresher keeps allowed identities warm",
 	            test_refresher_keeps_warm);
+	CU_add_test(s, "DANE-TA device identities (IoT form)",
+	            test_dane_ta_device);
 	CU_add_test(s, "rollover then revocation through DNS",
 	            test_rollover_then_revocation);
+	CU_add_test(s, "silent DNS: decisions end by the deadline",
+	            test_silent_dns_deadline);
+	CU_add_test(s, "DNS down and back behind a relay (refresher)",
+	            test_dns_down_and_back);
 	CU_add_test(s, "resolver down: cache bound and deadline",
 	            test_resolver_down);
 }

@@ -18,6 +18,7 @@
 #include <libknot/libknot.h>
 
 #include "dance/resolver.h"
+#include "blackhole.h"
 #include "dnsfixture.h"
 
 void register_resolver_suite(void);
@@ -291,33 +292,6 @@ static void test_bad_owner(void)
 	CU_ASSERT_EQUAL(dance_resolver_pending(r), 0);
 	dance_resolver_free(r);
 	dance_resolver_free(ad);
-}
-
-/* A UDP and TCP listener on loopback that never answers. */
-typedef struct black_hole {
-	int udp, tcp;
-	char addr[64];
-} black_hole_t;
-
-static void black_hole_open(black_hole_t *h)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	socklen_t len = sizeof(sa);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	h->udp = socket(AF_INET, SOCK_DGRAM, 0);
-	CU_ASSERT_EQUAL_FATAL(bind(h->udp, (struct sockaddr *)&sa, sizeof(sa)),
-	                      0);
-	getsockname(h->udp, (struct sockaddr *)&sa, &len);
-	h->tcp = socket(AF_INET, SOCK_STREAM, 0);
-	CU_ASSERT_EQUAL(bind(h->tcp, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	listen(h->tcp, 4);
-	snprintf(h->addr, sizeof(h->addr), "127.0.0.1@%u", ntohs(sa.sin_port));
-}
-
-static void black_hole_close(black_hole_t *h)
-{
-	close(h->udp);
-	close(h->tcp);
 }
 
 static void test_timeouts_bound_the_wait(void)
