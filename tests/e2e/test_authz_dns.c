@@ -6,9 +6,6 @@
  * and the test DNS stopped (cache bound, deadline). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +19,7 @@
 #include "dance/tlsagen.h"
 #include "blackhole.h"
 #include "dnsfixture.h"
+#include "relay.h"
 
 void register_authz_dns_suite(void);
 
@@ -458,126 +456,6 @@ static void test_silent_dns_deadline(void)
 	black_hole_close(&hole);
 }
 
-/* A relay in front of knotd (UDP and TCP) that can be taken down (it
- * then drops every query) and brought back. */
-typedef struct relay {
-	black_hole_t front;
-	struct sockaddr_in upstream;
-	int stop[2];
-	atomic_int down;
-	pthread_t thread;
-} relay_t;
-
-static int upstream_socket(const relay_t *r, int type)
-{
-	struct timeval tv = {.tv_sec = 1};
-	int fd = socket(AF_INET, type, 0);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (const struct sockaddr *)&r->upstream,
-	            sizeof(r->upstream)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void relay_udp(relay_t *r)
-{
-	uint8_t buf[4096];
-	struct sockaddr_in from;
-	socklen_t len = sizeof(from);
-	ssize_t n = recvfrom(r->front.udp, buf, sizeof(buf), 0,
-	                     (struct sockaddr *)&from, &len);
-	if (n <= 0 || atomic_load(&r->down)) {
-		return;
-	}
-	int fd = upstream_socket(r, SOCK_DGRAM);
-	if (fd >= 0 && send(fd, buf, (size_t)n, 0) == n) {
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n > 0) {
-			sendto(r->front.udp, buf, (size_t)n, 0,
-			       (struct sockaddr *)&from, len);
-		}
-	}
-	if (fd >= 0) {
-		close(fd);
-	}
-}
-
-/* Copies one length-prefixed DNS message from one stream to another. */
-static int relay_message(int from, int to)
-{
-	uint8_t buf[65537];
-	if (recv(from, buf, 2, MSG_WAITALL) != 2) {
-		return -1;
-	}
-	size_t len = ((size_t)buf[0] << 8) | buf[1];
-	if (len == 0 || recv(from, buf + 2, len, MSG_WAITALL) != (ssize_t)len) {
-		return -1;
-	}
-	return send(to, buf, len + 2, MSG_NOSIGNAL) == (ssize_t)(len + 2) ? 0
-	                                                                  : -1;
-}
-
-static void relay_tcp(relay_t *r)
-{
-	struct timeval tv = {.tv_sec = 1};
-	int client = accept(r->front.tcp, NULL, NULL);
-	if (client < 0) {
-		return;
-	}
-	setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	int up = atomic_load(&r->down) ? -1 : upstream_socket(r, SOCK_STREAM);
-	if (up >= 0 && relay_message(client, up) == 0) {
-		relay_message(up, client);
-	}
-	if (up >= 0) {
-		close(up);
-	}
-	close(client);
-}
-
-static void *relay_run(void *arg)
-{
-	relay_t *r = arg;
-	for (;;) {
-		struct pollfd pfd[3] = {{.fd = r->front.udp, .events = POLLIN},
-		                        {.fd = r->front.tcp, .events = POLLIN},
-		                        {.fd = r->stop[0], .events = POLLIN}};
-		if (poll(pfd, 3, -1) < 0 || pfd[2].revents != 0) {
-			return NULL;
-		}
-		if (pfd[0].revents != 0) {
-			relay_udp(r);
-		}
-		if (pfd[1].revents != 0) {
-			relay_tcp(r);
-		}
-	}
-}
-
-static void relay_start(relay_t *r)
-{
-	memset(r, 0, sizeof(*r));
-	black_hole_open(&r->front);
-	r->upstream.sin_family = AF_INET;
-	r->upstream.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	r->upstream.sin_port =
-	        htons((uint16_t)atoi(dnsfx_get(&fx, "DNS_PORT")));
-	atomic_store(&r->down, 0);
-	CU_ASSERT_EQUAL_FATAL(pipe(r->stop), 0);
-	CU_ASSERT_EQUAL_FATAL(pthread_create(&r->thread, NULL, relay_run, r),
-	                      0);
-}
-
-static void relay_stop(relay_t *r)
-{
-	close(r->stop[1]);
-	pthread_join(r->thread, NULL);
-	close(r->stop[0]);
-	black_hole_close(&r->front);
-}
-
 /* DNS goes away behind the relay while the refresher runs: the cached
  * secure answer keeps allowing until its bound (the record's TTL, 4 s,
  * also honoured by libunbound's own cache, to the second), then every
@@ -586,14 +464,14 @@ static void relay_stop(relay_t *r)
 static void test_dns_down_and_back(void)
 {
 	relay_t relay;
-	relay_start(&relay);
+	relay_start(&relay, (uint16_t)atoi(dnsfx_get(&fx, "DNS_PORT")));
 	dance_authz_t *authz = make_authz_at(relay.front.addr, 30, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(authz);
 	double took =
 	        wait_for(authz, ZONE_A, "ns2", "ns2.good.dance.test", 1, 10000);
 	CU_ASSERT_TRUE_FATAL(took >= 0);
 
-	atomic_store(&relay.down, 1);
+	relay_set_mode(&relay, RELAY_DROP, 0);
 	double down_at = now_ms(), denied_at = -1, slowest = 0;
 	dance_decision_t d = decide(authz, ZONE_A, "ns2", NULL);
 	expect(d, DANCE_REASON_AUTHORIZED); /* cached, within its bound */
@@ -620,7 +498,7 @@ static void test_dns_down_and_back(void)
 
 	dance_authz_stats_t before, after;
 	dance_authz_stats(authz, &before);
-	atomic_store(&relay.down, 0);
+	relay_set_mode(&relay, RELAY_PASS, 0);
 	double up_at = now_ms();
 	took = -1;
 	while (now_ms() - up_at < 30000 && took < 0) {
