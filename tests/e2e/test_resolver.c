@@ -20,6 +20,7 @@
 #include "dance/resolver.h"
 #include "blackhole.h"
 #include "dnsfixture.h"
+#include "e2e_time.h"
 
 void register_resolver_suite(void);
 
@@ -36,19 +37,6 @@ static int suite_clean(void)
 {
 	dnsfx_stop(&fx);
 	return 0;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* Scheduling slack allowed past a deadline. */
-static double slack_ms(void)
-{
-	return getenv("DANCE_TEST_SLOW") != NULL ? 3000 : 400;
 }
 
 static dance_resolver_t *make(dance_resolve_mode_t mode, const char *server,
@@ -305,16 +293,17 @@ static void test_timeouts_bound_the_wait(void)
 		dance_tlsa_answer_t a;
 		dance_error_t err;
 		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-		double t0 = now_ms();
+		double t0 = e2e_now_ms();
 		CU_ASSERT_EQUAL(dance_resolver_lookup(
 		                        r, "_xfr-client.ns2.good.dance.test",
 		                        700, &a, &err),
 		                DANCE_OK);
-		double waited = now_ms() - t0;
+		double waited = e2e_now_ms() - t0;
 		CU_ASSERT_EQUAL(a.state, DANCE_DNS_TIMEOUT);
 		/* Correctness bound, not a benchmark: never past the deadline
 		 * by more than scheduling slack (more under valgrind). */
-		CU_ASSERT_TRUE(waited >= 650 && waited < 700 + slack_ms());
+		CU_ASSERT_TRUE(waited >= 650 &&
+		               waited < 700 + e2e_slack_ms(400));
 		fprintf(stderr, "  mode %d: timeout after %.0f ms: %s\n",
 		        modes[i], waited, a.why);
 		dance_tlsa_answer_clear(&a);
@@ -347,8 +336,8 @@ static void on_answer(void *arg, const char *owner,
 /* Drives a resolver's fd until nothing is pending or 5 s pass. */
 static void drive(dance_resolver_t *r)
 {
-	double end = now_ms() + 5000;
-	while (dance_resolver_pending(r) > 0 && now_ms() < end) {
+	double end = e2e_now_ms() + 5000;
+	while (dance_resolver_pending(r) > 0 && e2e_now_ms() < end) {
 		uint32_t next = 0;
 		struct pollfd pfd = {.fd = dance_resolver_fd(r),
 		                     .events = POLLIN};
@@ -401,7 +390,7 @@ static void check_async_expiry(dance_resolve_mode_t mode, const char *server)
 	async_log_t log;
 	memset(&log, 0, sizeof(log));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	double t0 = now_ms();
+	double t0 = e2e_now_ms();
 	CU_ASSERT_EQUAL(dance_resolver_lookup_async(r, async_owners[0], 500,
 	                                            on_answer, &log, NULL),
 	                DANCE_OK);
@@ -412,23 +401,23 @@ static void check_async_expiry(dance_resolve_mode_t mode, const char *server)
 	CU_ASSERT_EQUAL(dance_resolver_expire(r, &next), 0);
 	CU_ASSERT_TRUE(next > 200 && next <= 300);
 	drive(r);
-	double waited = now_ms() - t0;
+	double waited = e2e_now_ms() - t0;
 	CU_ASSERT_EQUAL(log.calls[0], 1);
 	CU_ASSERT_EQUAL(log.calls[2], 1);
 	CU_ASSERT_EQUAL(log.states[0], DANCE_DNS_TIMEOUT);
 	CU_ASSERT_EQUAL(log.states[2], DANCE_DNS_TIMEOUT);
-	CU_ASSERT_TRUE(waited >= 450 && waited < 500 + slack_ms());
+	CU_ASSERT_TRUE(waited >= 450 && waited < 500 + e2e_slack_ms(400));
 	CU_ASSERT_EQUAL(dance_resolver_expire(r, &next), 0);
 	CU_ASSERT_EQUAL(next, UINT32_MAX);
 	/* A lookup still pending at free is cancelled without a callback. */
 	CU_ASSERT_EQUAL(dance_resolver_lookup_async(r, async_owners[1], 3000,
 	                                            on_answer, &log, NULL),
 	                DANCE_OK);
-	t0 = now_ms();
+	t0 = e2e_now_ms();
 	dance_resolver_free(r);
 	fprintf(stderr, "  mode %d: free with a lookup pending: %.0f ms\n",
-	        mode, now_ms() - t0);
-	CU_ASSERT_TRUE(now_ms() - t0 < slack_ms());
+	        mode, e2e_now_ms() - t0);
+	CU_ASSERT_TRUE(e2e_now_ms() - t0 < e2e_slack_ms(400));
 	CU_ASSERT_EQUAL(log.calls[1], 0);
 	CU_ASSERT_EQUAL(log.calls[0], 1);
 	CU_ASSERT_EQUAL(log.calls[2], 1);
@@ -462,11 +451,11 @@ static double timed_lookup(dance_resolve_mode_t mode, const char *server,
 {
 	dance_resolver_t *r = make(mode, server, deadline_ms);
 	dance_error_t err;
-	double t0 = now_ms();
+	double t0 = e2e_now_ms();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	CU_ASSERT_EQUAL(dance_resolver_lookup(r, async_owners[0], 0, a, &err),
 	                DANCE_OK);
-	double waited = now_ms() - t0;
+	double waited = e2e_now_ms() - t0;
 	fprintf(stderr, "  mode %d, deadline %u ms: %s after %.0f ms: %s\n",
 	        mode, deadline_ms, dance_dns_state_name(a->state), waited,
 	        a->why);
@@ -491,7 +480,7 @@ static void test_servfail_when_nothing_listens(void)
 	double waited = timed_lookup(DANCE_RESOLVE_AD, addr, 3000, &a);
 	CU_ASSERT_EQUAL(a.state, DANCE_DNS_SERVFAIL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(a.why, "refused"));
-	CU_ASSERT_TRUE(waited < slack_ms());
+	CU_ASSERT_TRUE(waited < e2e_slack_ms(400));
 	dance_tlsa_answer_clear(&a);
 
 	static const dance_resolve_mode_t modes[] = {DANCE_RESOLVE_STUB,
@@ -500,7 +489,8 @@ static void test_servfail_when_nothing_listens(void)
 		waited = timed_lookup(modes[i], addr, 1000, &a);
 		CU_ASSERT_EQUAL(a.state, DANCE_DNS_TIMEOUT);
 		CU_ASSERT_PTR_NOT_NULL(strstr(a.why, "within 1000 ms"));
-		CU_ASSERT_TRUE(waited >= 950 && waited < 1000 + slack_ms());
+		CU_ASSERT_TRUE(waited >= 950 &&
+		               waited < 1000 + e2e_slack_ms(400));
 		dance_tlsa_answer_clear(&a);
 	}
 
@@ -536,11 +526,11 @@ static void test_deadline_while_another_lookup_runs(void)
 	CU_ASSERT_EQUAL_FATAL(
 	        pthread_create(&thread, NULL, run_slow_lookup, &slow), 0);
 	usleep(100 * 1000);
-	double t0 = now_ms();
+	double t0 = e2e_now_ms();
 	dance_resolver_lookup(slow.r, async_owners[1], 300, &a, NULL);
-	double waited = now_ms() - t0;
+	double waited = e2e_now_ms() - t0;
 	CU_ASSERT_EQUAL(a.state, DANCE_DNS_TIMEOUT);
-	CU_ASSERT_TRUE(waited >= 250 && waited < 300 + slack_ms());
+	CU_ASSERT_TRUE(waited >= 250 && waited < 300 + e2e_slack_ms(400));
 	fprintf(stderr, "  second lookup: %s after %.0f ms: %s\n",
 	        dance_dns_state_name(a.state), waited, a.why);
 	dance_tlsa_answer_clear(&a);
