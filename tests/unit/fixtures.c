@@ -88,7 +88,7 @@ fx_cert_t *fx_cert_new(const fx_key_t *subject_key, const fx_cert_spec_t *spec,
 	FX_CHECK(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME,
 	                                       0, spec->cn, strlen(spec->cn)));
 	FX_CHECK(gnutls_x509_crt_set_pubkey(crt, subject_key->pub));
-	for (int i = 0; i < 4 && spec->san_dns[i] != NULL; i++) {
+	for (int i = 0; i < FX_MAX_SAN && spec->san_dns[i] != NULL; i++) {
 		FX_CHECK(gnutls_x509_crt_set_subject_alt_name(
 		        crt, GNUTLS_SAN_DNSNAME, spec->san_dns[i],
 		        strlen(spec->san_dns[i]), GNUTLS_FSAN_APPEND));

@@ -29,12 +29,14 @@ typedef struct fx_cert {
 	gnutls_datum_t der;
 } fx_cert_t;
 
+#define FX_MAX_SAN 8
+
 typedef struct fx_cert_spec {
-	const char *cn;         /* subject CN (required) */
-	const char *san_dns[4]; /* SAN dNSNames, NULL-terminated, optional */
-	int is_ca;              /* basicConstraints CA:TRUE + keyCertSign */
-	time_t not_before;      /* 0: now - 1 day */
-	time_t not_after;       /* 0: now + 30 days */
+	const char *cn;                  /* subject CN (required) */
+	const char *san_dns[FX_MAX_SAN]; /* SAN dNSNames, NULL-terminated */
+	int is_ca;         /* basicConstraints CA:TRUE + keyCertSign */
+	time_t not_before; /* 0: now - 1 day */
+	time_t not_after;  /* 0: now + 30 days */
 } fx_cert_spec_t;
 
 fx_key_t *fx_key_new(fx_keytype_t type);

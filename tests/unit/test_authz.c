@@ -407,6 +407,95 @@ static void test_suffix_needs_claim(void)
 	dance_authz_free(a);
 }
 
+/* Certificate names as claims (authz_san.c): tried only when discovery
+ * finds nothing and no name was claimed, only for X.509, policy first
+ * (no lookup for a name the zone does not allow), at most four names,
+ * the first allow wins, else the most telling denial. */
+static void test_san_names_as_claims(void)
+{
+	make_fixtures();
+	fx_key_t *key = fx_key_new(FX_ECDSA);
+	fx_cert_spec_t one = {.cn = "a", .san_dns = {"a.sec.example.net"}};
+	fx_cert_spec_t outside = {.cn = "x",
+	                          .san_dns = {"x.elsewhere.example"}};
+	fx_cert_spec_t second = {
+	        .cn = "b",
+	        .san_dns = {"x.elsewhere.example", "b.sec.example.net"}};
+	fx_cert_spec_t fifth = {
+	        .cn = "c",
+	        .san_dns = {"c1.elsewhere.example", "c2.elsewhere.example",
+	                    "c3.elsewhere.example", "c4.elsewhere.example",
+	                    "c.sec.example.net"}};
+	fx_cert_spec_t none = {.cn = "a.sec.example.net"};
+	fx_cert_t *c_one = fx_cert_new(key, &one, NULL, NULL);
+	fx_cert_t *c_outside = fx_cert_new(key, &outside, NULL, NULL);
+	fx_cert_t *c_second = fx_cert_new(key, &second, NULL, NULL);
+	fx_cert_t *c_fifth = fx_cert_new(key, &fifth, NULL, NULL);
+	fx_cert_t *c_none = fx_cert_new(key, &none, NULL, NULL);
+	dance_decision_t d;
+
+	/* A suffix identity, found through the certificate's name. */
+	dance_authz_t *a = default_authz(NULL);
+	seed_ee(a, "_xfr-client.ns2.example.net", fx.ns2_key);
+	seed_ee(a, "_xfr-client.ns6.example.net", fx.ns6_key);
+	seed_ee(a, "_xfr-client.a.sec.example.net", key);
+	seed_ee(a, "_xfr-client.b.sec.example.net", key);
+	seed_ee(a, "_xfr-client.c.sec.example.net", key);
+	dance_creds_t c = creds_of(c_one);
+	decide(a, "example.com", 1, &c, NULL, &d);
+	CU_ASSERT_EQUAL(d.reason, DANCE_REASON_AUTHORIZED);
+	CU_ASSERT_STRING_EQUAL(d.identity, "a.sec.example.net");
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "subjectAltName"));
+	/* The second name, when the first is not allowed. */
+	c = creds_of(c_second);
+	decide(a, "example.com", 1, &c, NULL, &d);
+	CU_ASSERT_EQUAL(d.reason, DANCE_REASON_AUTHORIZED);
+	CU_ASSERT_STRING_EQUAL(d.identity, "b.sec.example.net");
+	/* Only four names are tried. */
+	c = creds_of(c_fifth);
+	decide(a, "example.com", 1, &c, NULL, &d);
+	CU_ASSERT_EQUAL(d.reason, DANCE_REASON_NOT_ALLOWED);
+	CU_ASSERT_STRING_EQUAL(d.identity, "c1.elsewhere.example");
+	/* No name in the certificate: discovery's own answer. */
+	c = creds_of(c_none);
+	decide(a, "example.com", 1, &c, NULL, &d);
+	CU_ASSERT_EQUAL(d.reason, DANCE_REASON_UNKNOWN_KEY);
+	/* A raw public key has no names. */
+	dance_creds_t rpk = {DANCE_CRED_RAWPK, &key->spki, 1};
+	decide(a, "example.com", 1, &rpk, NULL, &d);
+	CU_ASSERT_EQUAL(d.reason, DANCE_REASON_UNKNOWN_KEY);
+	/* A name the zone does not allow: denied as such, no lookup. */
+	c = creds_of(c_outside);
+	decide(a, "example.com", 1, &c, NULL, &d);
+	CU_ASSERT_EQUAL(d.reason, DANCE_REASON_NOT_ALLOWED);
+	CU_ASSERT_STRING_EQUAL(d.identity, "x.elsewhere.example");
+	assert_no_dns(a);
+	dance_authz_free(a);
+
+	/* An allowed name whose TLSA holds another key: the mismatch is
+	 * more telling than discovery's unknown-key. */
+	a = default_authz(NULL);
+	seed_ee(a, "_xfr-client.ns2.example.net", fx.ns2_key);
+	seed_ee(a, "_xfr-client.ns6.example.net", fx.ns6_key);
+	seed_ee(a, "_xfr-client.a.sec.example.net", fx.ns2_key);
+	c = creds_of(c_one);
+	decide(a, "example.com", 1, &c, NULL, &d);
+	CU_ASSERT_EQUAL(d.reason, DANCE_REASON_TLSA_MISMATCH);
+	CU_ASSERT_STRING_EQUAL(d.identity, "a.sec.example.net");
+	/* A claimed name is never replaced by the certificate's. */
+	decide(a, "example.com", 1, &c, "x.elsewhere.example", &d);
+	CU_ASSERT_EQUAL(d.reason, DANCE_REASON_NOT_ALLOWED);
+	CU_ASSERT_STRING_EQUAL(d.identity, "x.elsewhere.example");
+	dance_authz_free(a);
+
+	fx_cert_free(c_one);
+	fx_cert_free(c_outside);
+	fx_cert_free(c_second);
+	fx_cert_free(c_fifth);
+	fx_cert_free(c_none);
+	fx_key_free(key);
+}
+
 static void test_discovery_by_name(void)
 {
 	dance_authz_t *a = default_authz(NULL);
@@ -792,6 +881,7 @@ void register_authz_suite(void)
 	            test_states_deny_with_reason);
 	CU_add_test(s, "unusable records", test_unusable_records);
 	CU_add_test(s, "suffix rules need a claim", test_suffix_needs_claim);
+	CU_add_test(s, "certificate names as claims", test_san_names_as_claims);
 	CU_add_test(s, "key discovery by explicit name",
 	            test_discovery_by_name);
 	CU_add_test(s, "key discovery skips insecure answers",
