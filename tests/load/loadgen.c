@@ -13,6 +13,9 @@
  *                    closes within --hold seconds.
  *   --idle N         N authenticated connections (handshake done, one SOA
  *                    answered) held open for --hold seconds.
+ * --sources N spreads the connections over N source addresses from
+ * --source-base (default 127.0.1.1): 127.0.1.1, 127.0.1.2, ... (loopback
+ * has all of 127.0.0.0/8), so per-address limits can be exercised.
  * Prints one JSON object on stdout: counts, elapsed seconds, rate.
  * LOADGEN_DEBUG=1 prints each failed handshake's reason on stderr.
  * Exit code: 0 ran (whatever the server did), 3 usage error, 1 failure
@@ -67,6 +70,8 @@ typedef struct opts {
 	long concurrency;
 	double hold_s;
 	const char *cert, *key, *zone;
+	struct in_addr source_base;
+	long sources;
 } opts_t;
 
 typedef struct run {
@@ -122,6 +127,8 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 	        {"cert", required_argument, NULL, 'e'},
 	        {"key", required_argument, NULL, 'k'},
 	        {"zone", required_argument, NULL, 'z'},
+	        {"sources", required_argument, NULL, 's'},
+	        {"source-base", required_argument, NULL, 'b'},
 	        {NULL, 0, NULL, 0},
 	};
 	int have_addr = 0, c;
@@ -129,6 +136,7 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 	o->concurrency = 100;
 	o->hold_s = 5;
 	o->zone = ".";
+	inet_pton(AF_INET, "127.0.1.1", &o->source_base);
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (c) {
 		case 'c': have_addr = parse_addr(optarg, &o->addr) == 0; break;
@@ -149,6 +157,13 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 		case 'e': o->cert = optarg; break;
 		case 'k': o->key = optarg; break;
 		case 'z': o->zone = optarg; break;
+		case 's': o->sources = atol(optarg); break;
+		case 'b':
+			if (inet_pton(AF_INET, optarg, &o->source_base) != 1) {
+				return usage(
+				        "--source-base: not an IPv4 address");
+			}
+			break;
 		default: return usage("unknown option");
 		}
 	}
@@ -158,6 +173,9 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 	if (o->mode == MODE_NONE || o->count <= 0 || o->count > 100000) {
 		return usage("one of --handshakes, --slowloris, --idle with "
 		             "1..100000");
+	}
+	if (o->sources < 0 || o->sources > 65536) {
+		return usage("--sources: 0..65536");
 	}
 	if ((o->cert == NULL) != (o->key == NULL)) {
 		return usage("--cert and --key go together");
@@ -193,6 +211,17 @@ static int slot_open(run_t *r, slot_t *s)
 	s->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (s->fd < 0) {
 		return -1;
+	}
+	if (r->o.sources > 0) {
+		struct sockaddr_in src = {.sin_family = AF_INET};
+		src.sin_addr.s_addr =
+		        htonl(ntohl(r->o.source_base.s_addr) +
+		              (uint32_t)(r->started % r->o.sources));
+		if (bind(s->fd, (struct sockaddr *)&src, sizeof(src)) != 0) {
+			close(s->fd);
+			s->fd = -1;
+			return -1;
+		}
 	}
 	r->started++;
 	int rc = connect(s->fd, (struct sockaddr *)&r->o.addr,
