@@ -3,6 +3,7 @@
 #ifndef DANCE_DANCE_H
 #define DANCE_DANCE_H
 
+#include "dance/clientid.h"
 #include "dance/decision.h"
 #include "dance/error.h"
 #include "dance/match.h"

@@ -9,6 +9,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <dance/clientid.h>
 #include <dance/name.h>
 
 /* Item names in yp_name_t form: length (octal escape), then the name. */
@@ -25,6 +26,8 @@
 #define MOD_CACHE_ENTRIES "\021cache-max-entries"
 #define MOD_NON_TLS       "\007non-tls"
 #define MOD_LOG_LEVEL     "\011log-level"
+#define MOD_CLIENTID      "\010clientid"
+#define MOD_CLIENTID_TYPE "\015clientid-type"
 
 enum { MD_NON_TLS_DENY = 0, MD_NON_TLS_PASS = 1 };
 
@@ -122,6 +125,9 @@ const yp_item_t md_config_schema[] = {
         {MOD_CACHE_ENTRIES, YP_TINT, YP_VINT = {1, 10000000, 10000}},
         {MOD_NON_TLS, YP_TOPT, YP_VOPT = {non_tls_modes, MD_NON_TLS_DENY}},
         {MOD_LOG_LEVEL, YP_TOPT, YP_VOPT = {log_levels, LOG_INFO}},
+        {MOD_CLIENTID, YP_TBOOL, YP_VBOOL = {true}},
+        {MOD_CLIENTID_TYPE, YP_TINT,
+         YP_VINT = {0xFF00, 0xFFFF, DANCE_CLIENTID_EXT_DEFAULT}},
         {NULL},
 };
 
@@ -364,6 +370,9 @@ dance_code_t md_config_read(knotd_mod_t *mod, dance_authz_config_t *cfg,
 	        MD_NON_TLS_PASS;
 	settings->log_priority =
 	        (int)knotd_conf_mod(mod, MOD_LOG_LEVEL).single.option;
+	settings->clientid = knotd_conf_mod(mod, MOD_CLIENTID).single.boolean;
+	settings->clientid_type =
+	        (unsigned)knotd_conf_mod(mod, MOD_CLIENTID_TYPE).single.integer;
 	dance_code_t rc = read_strings(mod, strings, err);
 	if (rc == DANCE_OK) {
 		rc = read_policy(mod, policy, settings->ns_derived, err);

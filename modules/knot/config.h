@@ -15,6 +15,8 @@
  *       cache-max-entries: INT
  *       non-tls: deny | pass
  *       log-level: debug | info | notice | warning
+ *       clientid: BOOL                   # read dane_clientid (default on)
+ *       clientid-type: INT               # its codepoint, 65280-65535
  *
  * The schema checks each value as knotc conf-check reads it (messages
  * name the item); md_config_check checks the section as a whole.
@@ -38,6 +40,8 @@ typedef struct md_settings {
 	int ns_derived;
 	int non_tls_pass;
 	int log_priority;
+	int clientid;           /* read the dane_clientid extension */
+	unsigned clientid_type; /* its codepoint */
 } md_settings_t;
 
 /* Strings the authorizer configuration points at, owned. */

@@ -19,6 +19,8 @@ typedef struct md_ctx {
 	int ns_derived;   /* feed the zone's NS hosts to the authorizer */
 	int non_tls_pass; /* leave non-TLS transfers to Knot's ACL */
 	int log_priority; /* syslog priority of decision lines */
+	int clientid;     /* read dane_clientid (registered with GnuTLS) */
+	unsigned clientid_type;
 	md_nsset_t ns;
 	md_repeat_t repeat;
 } md_ctx_t;

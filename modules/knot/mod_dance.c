@@ -20,6 +20,7 @@
 #include <knot/module.h>
 
 #include <dance/authz.h>
+#include <dance/clientid.h>
 
 #include "config.h"
 #include "context.h"
@@ -53,21 +54,41 @@ static void name_transport(dance_decision_t *d, const md_peer_t *peer)
 	memcpy(d->detail, detail, sizeof(d->detail));
 }
 
+/* The dane_clientid name the peer sent in this TLS session, if any. */
+static dance_clientid_status_t claimed(const md_ctx_t *ctx,
+                                       const md_peer_t *peer, char *name,
+                                       dance_error_t *err)
+{
+	if (!ctx->clientid || peer->session == NULL) {
+		name[0] = '\0';
+		return DANCE_CLIENTID_NONE;
+	}
+	return dance_clientid_server_get(peer->session, ctx->clientid_type,
+	                                 name, DANCE_NAME_MAX, err);
+}
+
 static int decide(md_ctx_t *ctx, knotd_mod_t *mod, knotd_qdata_t *qdata,
                   const char *zone, const md_peer_t *peer)
 {
 	if (ctx->ns_derived && ctx->authz != NULL) {
 		md_nsset_sync(&ctx->ns, ctx->authz, mod, qdata, zone);
 	}
+	char name[DANCE_NAME_MAX];
+	dance_error_t err;
+	dance_clientid_status_t cid = claimed(ctx, peer, name, &err);
 	dance_request_t req = {
 	        .zone = zone,
 	        .peer = peer->addr,
 	        .tls = peer->tls,
 	        .creds = &peer->creds,
-	        .claimed_name = NULL,
+	        .claimed_name = cid == DANCE_CLIENTID_NAME ? name : NULL,
 	};
 	dance_decision_t d;
-	if (ctx->authz != NULL) {
+	if (cid == DANCE_CLIENTID_MALFORMED) {
+		/* The handshake fails first; kept for completeness. */
+		dance_decision_deny(&d, DANCE_REASON_BAD_CLIENTID, "", "%s",
+		                    err.reason);
+	} else if (ctx->authz != NULL) {
 		dance_authz_decide(ctx->authz, &req, &d);
 	} else {
 		dance_decision_deny(&d, DANCE_REASON_INTERNAL, "",
@@ -134,6 +155,30 @@ static void ctx_free(md_ctx_t *ctx)
 	free(ctx);
 }
 
+/* knotd makes its TLS sessions itself: the extension is registered with
+ * GnuTLS for the whole process. The first instance does it (knotd loads
+ * global and zone modules at start before it serves; GnuTLS's
+ * registration is not thread safe), later ones and reloads find it there.
+ * Without it claims are not read and key discovery still decides. */
+static void start_clientid(knotd_mod_t *mod, md_ctx_t *ctx,
+                           const md_settings_t *settings)
+{
+	if (!settings->clientid) {
+		return;
+	}
+	dance_error_t err;
+	if (dance_clientid_register_global(settings->clientid_type, &err) !=
+	    DANCE_OK) {
+		knotd_mod_log(mod, LOG_WARNING,
+		              "dane_clientid not read, identities come from "
+		              "key discovery only: %s",
+		              err.reason);
+		return;
+	}
+	ctx->clientid = 1;
+	ctx->clientid_type = settings->clientid_type;
+}
+
 /* Builds and starts the authorizer from the instance's section. When that
  * fails the instance stays loaded without one and denies every transfer:
  * a module that failed to load would leave the zone to Knot's ACL alone,
@@ -170,6 +215,7 @@ static void start_authorizer(knotd_mod_t *mod, md_ctx_t *ctx)
 	ctx->ns_derived = settings.ns_derived;
 	ctx->non_tls_pass = settings.non_tls_pass;
 	ctx->log_priority = settings.log_priority;
+	start_clientid(mod, ctx, &settings);
 }
 
 static int dance_load(knotd_mod_t *mod)

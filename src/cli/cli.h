@@ -56,6 +56,8 @@ enum cli_opt_id {
 	OPT_PROXY_CONF,
 	OPT_EXPIRY_DAYS,
 	OPT_SERVER_NAME,
+	OPT_CLIENTID_TYPE,
+	OPT_RAWPK,
 };
 
 typedef struct cli_option {

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cli_pki.h"
+#include "dance/clientid.h"
 #include "dance/name.h"
 #include "probe.h"
 #include "resolver_opts.h"
@@ -30,9 +31,23 @@ static const cli_option_t options[] = {
          "Transfer the whole zone (AXFR) and count its records, instead of "
          "asking IXFR at the current serial (which transfers nothing but "
          "is authorized like a transfer)."},
+        {"rawpk", OPT_RAWPK, NULL,
+         "Present the key of --key as a raw public key (RFC 7250) instead "
+         "of a certificate (leave out --cert): the probe offers only that "
+         "client certificate type. A raw key can match only TLSA 3 1 x "
+         "records. A primary that does not negotiate raw keys gets no "
+         "client credentials."},
         {"clientid", OPT_CLIENTID, "NAME",
-         "Send the dane_clientid TLS extension naming the TLSA owner. Not "
-         "supported yet: the option is refused (exit 3)."},
+         "Send the dane_clientid TLS extension (draft-ietf-dance-client-"
+         "auth) naming the full TLSA owner name of the client, e.g. "
+         "_xfr-client.ns2.example.net. It travels in the ClientHello and "
+         "the report says whether the server acknowledged it (in "
+         "EncryptedExtensions). The primary must still find that name "
+         "allowed by its policy and the key in its TLSA records."},
+        {"clientid-type", OPT_CLIENTID_TYPE, "N",
+         "Codepoint of the dane_clientid extension, 65280-65535 (the TLS "
+         "private-use range; default 65498, 0xFFDA, as everywhere in "
+         "dance-xot until one is assigned)."},
         {"server-name", OPT_SERVER_NAME, "NAME",
          "The primary's name: sent as TLS server name (SNI), and its "
          "certificate is checked against the TLSA records at "
@@ -57,7 +72,7 @@ static const cli_exit_doc_t exits[] = {
         {2, "The server could not be reached, the TLS handshake failed, "
             "the server does not serve the zone, or it answered with "
             "another error."},
-        {3, "Usage or input error (also --clientid, not supported yet)."},
+        {3, "Usage or input error."},
         {0, NULL},
 };
 
@@ -72,6 +87,10 @@ static const cli_example_t examples[] = {
          "ns2.pem --key ns2.key --axfr --server-name ns1.example.net",
          "A full transfer from another port, checking the primary's own "
          "certificate against _853._tcp.ns1.example.net:"},
+        {"dance probe 192.0.2.1 --zone example.net --key ns2.key --rawpk "
+         "--clientid _xfr-client.ns2.example.net",
+         "Present ns2's raw public key and name its TLSA owner in the "
+         "dane_clientid extension:"},
         {NULL, NULL},
 };
 
@@ -83,6 +102,13 @@ static int parse_option(cli_ctx_t *ctx, int c, const char *arg, probe_opts_t *o)
 	case OPT_KEY: o->key = arg; break;
 	case OPT_AXFR: o->axfr = 1; break;
 	case OPT_CLIENTID: o->clientid = arg; break;
+	case OPT_RAWPK: o->rawpk = 1; break;
+	case OPT_CLIENTID_TYPE:
+		if (cli_parse_uint(ctx, "clientid-type", arg, 0xFF00, 0xFFFF,
+		                   &o->clientid_type) != 0) {
+			return CLI_EXIT_INPUT;
+		}
+		break;
 	case OPT_SERVER_NAME: o->server_name_arg = arg; break;
 	case OPT_TIMEOUT:
 		if (cli_parse_uint(ctx, "timeout", arg, 1, 600000,
@@ -127,14 +153,26 @@ static int check_options(cli_ctx_t *ctx, probe_opts_t *o)
 	if (o->zone_arg == NULL) {
 		return cli_usage_error(ctx, "--zone is required");
 	}
-	if ((o->cert == NULL) != (o->key == NULL)) {
+	if (o->rawpk && (o->key == NULL || o->cert != NULL)) {
+		return cli_usage_error(ctx,
+		                       "--rawpk presents the key of --key: "
+		                       "give --key, without --cert");
+	}
+	if (!o->rawpk && (o->cert == NULL) != (o->key == NULL)) {
 		return cli_usage_error(ctx, "--cert and --key go together");
 	}
 	if (o->clientid != NULL) {
-		return cli_fail(
-		        ctx, CLI_EXIT_INPUT,
-		        "--clientid: the dane_clientid TLS extension is "
-		        "not supported yet");
+		uint8_t wire[DANCE_CLIENTID_WIRE_MAX];
+		size_t len = 0;
+		dance_error_t err;
+		if (dance_clientid_encode(o->clientid, wire, sizeof(wire), &len,
+		                          &err) != DANCE_OK ||
+		    dance_clientid_decode(wire, len, o->clientid_name,
+		                          sizeof(o->clientid_name),
+		                          &err) != DANCE_OK) {
+			return cli_fail(ctx, CLI_EXIT_INPUT, "--clientid: %s",
+			                err.reason);
+		}
 	}
 	if (cli_parse_name(ctx, "zone", o->zone_arg, o->zone) != 0 ||
 	    (o->server_name_arg != NULL &&
@@ -171,6 +209,27 @@ static int parse_options(cli_ctx_t *ctx, int argc, char **argv, probe_opts_t *o)
 	}
 	rc = parse_server(ctx, server, o);
 	return rc == CLI_CONTINUE ? check_options(ctx, o) : rc;
+}
+
+/* A raw public key: the SPKI of --key. */
+static int load_rawpk(cli_ctx_t *ctx, const probe_opts_t *o,
+                      probe_client_t *client)
+{
+	dance_error_t err;
+	cli_creds_t from_key;
+	if (cli_load_creds(o->key, CLI_CREDS_KEY, &from_key, &err) !=
+	            DANCE_OK ||
+	    dance_creds_spki_sha256_hex(&from_key.creds, client->spki, &err) !=
+	            DANCE_OK ||
+	    cli_load_privkey(o->key, &client->key, &err) != DANCE_OK) {
+		cli_creds_clear(&from_key);
+		return cli_fail(ctx, CLI_EXIT_INPUT, "--key %s: %s", o->key,
+		                err.reason);
+	}
+	client->certs = from_key.items; /* the one SPKI, owned now */
+	client->rawpk = 1;
+	client->present = 1;
+	return CLI_CONTINUE;
 }
 
 /* Certificate and key, checked to belong together. */
@@ -217,11 +276,14 @@ static int run(cli_ctx_t *ctx, int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&client, 0, sizeof(client));
 	o.timeout_ms = DEFAULT_TIMEOUT_MS;
+	o.clientid_type = DANCE_CLIENTID_EXT_DEFAULT;
 	int rc = parse_options(ctx, argc, argv, &o);
 	if (rc == CLI_CONTINUE && o.resolver.timeout_ms == 0) {
 		o.resolver.timeout_ms = o.timeout_ms;
 	}
-	if (rc == CLI_CONTINUE && o.cert != NULL) {
+	if (rc == CLI_CONTINUE && o.rawpk) {
+		rc = load_rawpk(ctx, &o, &client);
+	} else if (rc == CLI_CONTINUE && o.cert != NULL) {
 		rc = load_client(ctx, &o, &client);
 	}
 	if (rc == CLI_CONTINUE) {
@@ -236,9 +298,11 @@ static int run(cli_ctx_t *ctx, int argc, char **argv)
 const cli_command_t cli_cmd_probe = {
         .name = "probe",
         .summary = "try a zone transfer over TLS as a secondary would",
-        .synopsis = "SERVER[@PORT] --zone ZONE [--cert FILE --key FILE] "
-                    "[--axfr]\n[--server-name NAME] [--timeout MS] "
-                    "[validator options] [--json]",
+        .synopsis = "SERVER[@PORT] --zone ZONE\n"
+                    "[--cert FILE --key FILE | --key FILE --rawpk]\n"
+                    "[--clientid NAME [--clientid-type N]] [--axfr]\n"
+                    "[--server-name NAME] [--timeout MS] [validator "
+                    "options] [--json]",
         .description =
                 "Connects to the primary SERVER (an IP address or name; "
                 "port 853 by default; an IPv6 address may be written in "
@@ -258,8 +322,15 @@ const cli_command_t cli_cmd_probe = {
                 "they verify the primary (NSD needs tls-cert-bundle, BIND "
                 "ca-file and remote-hostname): when a transfer is refused, "
                 "compare with what probe sees.\n\n"
-                "The dane_clientid TLS extension (--clientid) is not "
-                "supported yet.",
+                "With --clientid the probe names its TLSA owner in the "
+                "dane_clientid TLS extension (draft-ietf-dance-client-auth; "
+                "codepoint 65498 from the private-use range until one is "
+                "assigned). GnuTLS cannot place it in the TLS 1.3 "
+                "Certificate message as the draft does, so it is sent in "
+                "the ClientHello and a server that reads it acknowledges "
+                "it in EncryptedExtensions; the report says whether it "
+                "did. With --rawpk the key is presented as a raw public "
+                "key (RFC 7250), which only TLSA 3 1 x records match.",
         .options = options,
         .exits = exits,
         .examples = examples,

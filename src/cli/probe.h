@@ -20,6 +20,9 @@ typedef struct probe_opts {
 	uint16_t port;
 	const char *zone_arg, *cert, *key, *clientid, *server_name_arg;
 	char zone[DANCE_NAME_MAX];
+	char clientid_name[DANCE_NAME_MAX]; /* normalised, "" when not given */
+	unsigned long clientid_type;        /* dane_clientid codepoint */
+	int rawpk; /* present the key of --key as a raw public key */
 	char server_name[DANCE_NAME_MAX]; /* "" when not given */
 	int axfr;
 	unsigned long timeout_ms;
@@ -27,7 +30,8 @@ typedef struct probe_opts {
 } probe_opts_t;
 
 typedef struct probe_client {
-	int present; /* --cert and --key given */
+	int present; /* --cert and --key given, or --rawpk and --key */
+	int rawpk;   /* certs holds the one SPKI of the raw public key */
 	cli_certs_t certs;
 	gnutls_privkey_t key; /* handed to the TLS credentials */
 	char spki[65];

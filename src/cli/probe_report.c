@@ -8,7 +8,13 @@ static const char *client_text(const probe_result_t *r)
 {
 	const probe_tls_info_t *t = &r->tls;
 	if (t->cert_sent) {
-		return "certificate sent (the server asked for one)";
+		return t->rawpk ? "raw public key sent (the server asked for "
+		                  "one)"
+		                : "certificate sent (the server asked for one)";
+	}
+	if (t->cert_requested && r->client->rawpk) {
+		return "none: the server asked for a certificate and did not "
+		       "take a raw public key (RFC 7250)";
 	}
 	if (t->cert_requested) {
 		return "none: the server asked for a certificate, the probe "
@@ -31,6 +37,13 @@ static void text_tls(const probe_result_t *r)
 	printf("client:      %s\n", client_text(r));
 	if (r->client->present) {
 		printf("client key:  SPKI SHA-256 %s\n", r->client->spki);
+	}
+	if (t->clientid_sent) {
+		printf("clientid:    %s (type %lu): %s\n",
+		       r->opts->clientid_name, r->opts->clientid_type,
+		       t->clientid_acked ? "acknowledged by the server"
+		                         : "not acknowledged: the server does "
+		                           "not read dane_clientid");
 	}
 	printf("server cert: %s, SPKI SHA-256 %s\n",
 	       r->server_subject[0] != '\0' ? r->server_subject
@@ -96,6 +109,13 @@ static void json_tls(json_t *j, const probe_result_t *r)
 	json_kbool(j, "client_cert_sent", t->cert_sent);
 	json_str_or_null(j, "client_spki_sha256", r->client->spki,
 	                 r->client->present);
+	json_kbool(j, "client_rawpk", r->client->rawpk);
+	json_str_or_null(j, "clientid", r->opts->clientid_name, 1);
+	if (t->clientid_sent && hs) {
+		json_kbool(j, "clientid_acked", t->clientid_acked);
+	} else {
+		json_knull(j, "clientid_acked");
+	}
 	json_str_or_null(j, "server_spki_sha256", r->server_spki, hs);
 	json_str_or_null(j, "server_subject", r->server_subject, hs);
 	json_str_or_null(j, "server_tlsa_owner", r->tlsa_owner,

@@ -82,9 +82,16 @@ static int connect_and_handshake(session_t *s, probe_client_t *client)
 	const char *sni = o->server_name[0] != '\0' ? o->server_name
 	                  : is_ip_literal(o->host)  ? NULL
 	                                            : o->host;
-	if (probe_handshake(&s->conn, client->present ? &client->certs : NULL,
-	                    client->present ? &client->key : NULL, sni,
-	                    &s->r->tls, &s->err) != DANCE_OK) {
+	probe_tls_client_t tls = {
+	        .certs = client->present ? &client->certs : NULL,
+	        .key = client->present ? &client->key : NULL,
+	        .rawpk = client->rawpk,
+	        .clientid =
+	                o->clientid_name[0] != '\0' ? o->clientid_name : NULL,
+	        .clientid_type = (unsigned)o->clientid_type,
+	};
+	if (probe_handshake(&s->conn, &tls, sni, &s->r->tls, &s->err) !=
+	    DANCE_OK) {
 		return stop_network(s);
 	}
 	s->r->handshake_done = 1;

@@ -1,6 +1,8 @@
 /* probe_tls.c: TCP + TLS 1.3 client for probe (probe_tls.h). */
 #include "probe_tls.h"
 
+#include "dance/clientid.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #define TLS13_ONLY  "-VERS-ALL:+VERS-TLS1.3"
+#define RAWPK_ONLY  ":-CTYPE-CLI-ALL:+CTYPE-CLI-RAWPK"
 #define MAX_RETRIES 1000 /* of a record read interrupted or to be resumed */
 
 void probe_conn_init(probe_conn_t *c)
@@ -94,9 +97,11 @@ dance_code_t probe_connect(probe_conn_t *c, const char *host, uint16_t port,
 	return DANCE_OK;
 }
 
-/* Puts the client certificate chain and key into c->cred. */
+/* Puts the client certificate chain (or, with rawpk, the one SPKI) and
+ * key into c->cred. */
 static dance_code_t set_client_cert(probe_conn_t *c, const cli_certs_t *certs,
-                                    gnutls_privkey_t *key, dance_error_t *err)
+                                    int rawpk, gnutls_privkey_t *key,
+                                    dance_error_t *err)
 {
 	gnutls_pcert_st *pcerts = calloc(certs->count, sizeof(*pcerts));
 	if (pcerts == NULL) {
@@ -105,8 +110,12 @@ static dance_code_t set_client_cert(probe_conn_t *c, const cli_certs_t *certs,
 	size_t n = 0;
 	int rc = 0;
 	while (n < certs->count) {
-		rc = gnutls_pcert_import_x509_raw(&pcerts[n], &certs->der[n],
-		                                  GNUTLS_X509_FMT_DER, 0);
+		rc = rawpk ? gnutls_pcert_import_rawpk_raw(
+		                     &pcerts[n], &certs->der[n],
+		                     GNUTLS_X509_FMT_DER, 0, 0)
+		           : gnutls_pcert_import_x509_raw(
+		                     &pcerts[n], &certs->der[n],
+		                     GNUTLS_X509_FMT_DER, 0);
 		if (rc < 0) {
 			break;
 		}
@@ -132,15 +141,20 @@ static dance_code_t set_client_cert(probe_conn_t *c, const cli_certs_t *certs,
 	return DANCE_OK;
 }
 
-static dance_code_t open_session(probe_conn_t *c, const char *sni,
-                                 dance_error_t *err)
+static dance_code_t open_session(probe_conn_t *c,
+                                 const probe_tls_client_t *client,
+                                 const char *sni, dance_error_t *err)
 {
 	const char *errpos = NULL;
 	gnutls_datum_t alpn = {(unsigned char *)"dot", 3};
-	int rc = gnutls_init(&c->session, GNUTLS_CLIENT);
+	int rc = gnutls_init(&c->session,
+	                     GNUTLS_CLIENT |
+	                             (client->rawpk ? GNUTLS_ENABLE_RAWPK : 0));
 	if (rc >= 0) {
-		rc = gnutls_set_default_priority_append(c->session, TLS13_ONLY,
-		                                        &errpos, 0);
+		rc = gnutls_set_default_priority_append(
+		        c->session,
+		        client->rawpk ? TLS13_ONLY RAWPK_ONLY : TLS13_ONLY,
+		        &errpos, 0);
 	}
 	if (rc >= 0) {
 		rc = gnutls_credentials_set(c->session, GNUTLS_CRD_CERTIFICATE,
@@ -157,6 +171,12 @@ static dance_code_t open_session(probe_conn_t *c, const char *sni,
 		return dance_error_set(err, DANCE_ECRYPTO,
 		                       "cannot set up TLS: %s",
 		                       gnutls_strerror(rc));
+	}
+	if (client->clientid != NULL &&
+	    dance_clientid_client_enable(c->session, client->clientid,
+	                                 client->clientid_type,
+	                                 err) != DANCE_OK) {
+		return DANCE_ECRYPTO;
 	}
 	gnutls_transport_set_int(c->session, c->fd);
 	gnutls_handshake_set_timeout(c->session, c->timeout_ms);
@@ -198,7 +218,8 @@ static dance_code_t tls_failed(probe_conn_t *c, const char *what, int rc,
 	                       gnutls_strerror(rc));
 }
 
-static void fill_info(probe_conn_t *c, probe_tls_info_t *info)
+static void fill_info(probe_conn_t *c, const probe_tls_client_t *client,
+                      probe_tls_info_t *info)
 {
 	gnutls_datum_t alpn = {NULL, 0};
 	const char *cipher = gnutls_ciphersuite_get(c->session);
@@ -215,12 +236,25 @@ static void fill_info(probe_conn_t *c, probe_tls_info_t *info)
 	        gnutls_certificate_client_get_request_status(c->session) != 0;
 	info->server_chain = (gnutls_datum_t *)gnutls_certificate_get_peers(
 	        c->session, &info->server_chain_len);
+	info->rawpk =
+	        gnutls_certificate_type_get2(c->session, GNUTLS_CTYPE_CLIENT) ==
+	        GNUTLS_CRT_RAWPK;
+	int has = client->certs != NULL && client->certs->count > 0;
+	/* A raw key is sent only when the server took that type. */
+	info->cert_sent =
+	        info->cert_requested && has && (!client->rawpk || info->rawpk);
+	info->clientid_sent = client->clientid != NULL;
+	info->clientid_acked =
+	        client->clientid != NULL &&
+	        dance_clientid_client_acked(c->session, client->clientid_type);
 }
 
-dance_code_t probe_handshake(probe_conn_t *c, const cli_certs_t *certs,
-                             gnutls_privkey_t *key, const char *sni,
-                             probe_tls_info_t *info, dance_error_t *err)
+dance_code_t probe_handshake(probe_conn_t *c, const probe_tls_client_t *client,
+                             const char *sni, probe_tls_info_t *info,
+                             dance_error_t *err)
 {
+	const cli_certs_t *certs = client->certs;
+	gnutls_privkey_t *key = client->key;
 	memset(info, 0, sizeof(*info));
 	int rc = gnutls_certificate_allocate_credentials(&c->cred);
 	if (rc < 0) {
@@ -228,10 +262,10 @@ dance_code_t probe_handshake(probe_conn_t *c, const cli_certs_t *certs,
 	}
 	dance_code_t code = DANCE_OK;
 	if (certs != NULL && certs->count > 0 && key != NULL) {
-		code = set_client_cert(c, certs, key, err);
+		code = set_client_cert(c, certs, client->rawpk, key, err);
 	}
 	if (code == DANCE_OK) {
-		code = open_session(c, sni, err);
+		code = open_session(c, client, sni, err);
 	}
 	if (code != DANCE_OK) {
 		return code;
@@ -243,9 +277,7 @@ dance_code_t probe_handshake(probe_conn_t *c, const cli_certs_t *certs,
 	if (rc < 0) {
 		return tls_failed(c, "TLS handshake failed", rc, err);
 	}
-	fill_info(c, info);
-	info->cert_sent =
-	        info->cert_requested && certs != NULL && certs->count > 0;
+	fill_info(c, client, info);
 	return DANCE_OK;
 }
 

@@ -12,5 +12,6 @@ void register_policy_suite(void);
 void register_cache_suite(void);
 void register_keyindex_suite(void);
 void register_authz_suite(void);
+void register_clientid_suite(void);
 
 #endif

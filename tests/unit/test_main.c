@@ -23,6 +23,7 @@ int main(int argc, char **argv)
 	register_cache_suite();
 	register_keyindex_suite();
 	register_authz_suite();
+	register_clientid_suite();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	if (argc > 1) {
