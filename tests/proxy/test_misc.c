@@ -1,0 +1,84 @@
+/* test_misc.c: per-address connection counts and the stats JSON. */
+#include <stdio.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "limits.h"
+#include "stats.h"
+#include "suites.h"
+
+static void test_limits(void)
+{
+	dp_limits_t l;
+	dp_limits_init(&l);
+	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.0.1", 2), 0);
+	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.0.1", 2), 0);
+	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.0.1", 2), -1);
+	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "::1", 2), 0);
+	dp_limits_release(&l, "127.0.0.1");
+	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.0.1", 2), 0);
+	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.0.1", 2), -1);
+	/* Entries go away with their last connection. */
+	dp_limits_release(&l, "::1");
+	CU_ASSERT_EQUAL(l.count, 1);
+	dp_limits_release(&l, "127.0.0.1");
+	dp_limits_release(&l, "127.0.0.1");
+	CU_ASSERT_EQUAL(l.count, 0);
+	dp_limits_release(&l, "192.0.2.1"); /* unknown: no effect */
+	/* Many addresses. */
+	char ip[32];
+	for (int i = 0; i < 100; i++) {
+		snprintf(ip, sizeof(ip), "127.0.1.%d", i);
+		CU_ASSERT_EQUAL(dp_limits_acquire(&l, ip, 1), 0);
+	}
+	CU_ASSERT_EQUAL(l.count, 100);
+	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.1.42", 1), -1);
+	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.1.42", 0), -1);
+	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.2.1", 0), -1);
+	dp_limits_free(&l);
+}
+
+static void test_stats_json(void)
+{
+	dp_stats_t s;
+	memset(&s, 0, sizeof(s));
+	s.connections_accepted = 3;
+	s.connections_active = 1;
+	s.queries = 7;
+	s.reloads = 2;
+	s.decisions[DANCE_REASON_AUTHORIZED] = 4;
+	s.decisions[DANCE_REASON_UNKNOWN_KEY] = 1;
+	char buf[4096];
+	int n = dp_stats_json(&s, buf, sizeof(buf));
+	CU_ASSERT_EQUAL((size_t)n, strlen(buf));
+	CU_ASSERT_EQUAL(buf[0], '{');
+	CU_ASSERT_EQUAL(buf[n - 1], '}');
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "{\"connections_accepted\":3,"
+	                                   "\"connections_active\":1,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"queries\":7,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"reloads\":2,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"connections_refused_limit\":0,"));
+	char expect[256];
+	snprintf(expect, sizeof(expect), "\"decisions\":{\"%s\":4,\"%s\":1}}",
+	         dance_reason_code(DANCE_REASON_AUTHORIZED),
+	         dance_reason_code(DANCE_REASON_UNKNOWN_KEY));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, expect));
+	/* A short buffer is never overrun and the length is still told. */
+	char small[16];
+	memset(small, 'x', sizeof(small));
+	CU_ASSERT_EQUAL(dp_stats_json(&s, small, 10), n);
+	CU_ASSERT_EQUAL(small[9], '\0');
+	CU_ASSERT_EQUAL(small[10], 'x');
+	/* Nothing decided: an empty object. */
+	memset(&s, 0, sizeof(s));
+	dp_stats_json(&s, buf, sizeof(buf));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"decisions\":{}}"));
+}
+
+void register_misc_suite(void)
+{
+	CU_pSuite s = CU_add_suite("misc", NULL, NULL);
+	CU_add_test(s, "per-address limits", test_limits);
+	CU_add_test(s, "stats JSON", test_stats_json);
+}
