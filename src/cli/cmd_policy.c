@@ -1,16 +1,18 @@
-/* cmd_policy.c: dance policy: preflight of a primary's configuration:
- * for each zone, the identities mod-dance allows and the TLSA status of
- * each now. */
+/* cmd_policy.c: dance policy: preflight of a primary's configuration
+ * (Knot with mod-dance, or dance-proxy): for each zone, the identities
+ * allowed and the TLSA status of each now. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "config.h"
 #include "dance/name.h"
 #include "knotconf.h"
 #include "policy_check.h"
 #include "policy_plan.h"
+#include "policy_proxy.h"
 
 #define DEFAULT_EXPIRY_DAYS 7
 #define DEFAULT_TIMEOUT_MS  2000
@@ -20,14 +22,16 @@ static const cli_option_t options[] = {
          "A Knot DNS configuration using mod-dance (its mod-dance, template "
          "and zone sections are read; \"include\" is not followed)."},
         {"proxy-conf", OPT_PROXY_CONF, "FILE",
-         "A dance-proxy configuration. Not supported yet: the option is "
-         "refused (exit 3)."},
+         "A dance-proxy configuration, read with dance-proxy's own parser "
+         "(its zone and resolver sections; the ns-derived hosts are asked "
+         "from its backend, TSIG-signed with backend-tsig when set)."},
         {"zone", OPT_ZONE, "ZONE", "Check only this zone."},
         {"expiry-days", OPT_EXPIRY_DAYS, "N",
          "Report a secure TLSA RRset whose signatures expire within N days "
          "as \"expiring\" (a warning; default 7)."},
         {"timeout", OPT_TIMEOUT, "MS",
-         "Deadline of each TLSA lookup in milliseconds (default 2000)."},
+         "Deadline of each TLSA lookup, and of each NS query to a "
+         "dance-proxy backend, in milliseconds (default 2000)."},
         CLI_OPTION_JSON,
         CLI_OPTION_HELP,
         CLI_OPTION_END,
@@ -39,10 +43,12 @@ static const cli_exit_doc_t exits[] = {
         {1, "An identity's secure RRset has no usable record: it would be "
             "denied whatever it presents."},
         {2, "An identity's TLSA RRset is not secure (missing, insecure, "
-            "bogus, resolver failure, timeout): it would be denied."},
-        {3, "Usage or input error: an unreadable or invalid configuration, "
-            "a missing mod-dance section, an unreadable zone file for "
-            "ns-derived, --proxy-conf."},
+            "bogus, resolver failure, timeout): it would be denied; or a "
+            "dance-proxy backend gave no NS RRset for an ns-derived zone."},
+        {3, "Usage or input error: an unreadable or invalid configuration "
+            "(for dance-proxy, one line per problem, as dance-proxy "
+            "--check-config gives them), a missing mod-dance section, an "
+            "unreadable zone file for ns-derived."},
         {0, NULL},
 };
 
@@ -52,11 +58,15 @@ static const cli_example_t examples[] = {
         {"dance policy --knot-conf /etc/knot/knot.conf --zone example.com "
          "--expiry-days 14 --json",
          "One zone, as JSON, warning two weeks before signatures expire:"},
+        {"dance policy --proxy-conf /etc/dance-proxy/dance-proxy.conf",
+         "Preflight every zone of a dance-proxy in front of a primary (the "
+         "NS RRsets of ns-derived zones are asked from its backend):"},
         {NULL, NULL},
 };
 
 typedef struct policy_opts {
 	const char *knot_conf, *proxy_conf, *zone_arg;
+	const char *source, *file; /* "knot-conf" or "proxy-conf", its FILE */
 	char zone[DANCE_NAME_MAX];
 	unsigned long expiry_days, timeout_ms;
 } policy_opts_t;
@@ -103,11 +113,8 @@ static int parse_options(cli_ctx_t *ctx, int argc, char **argv,
 	if ((o->knot_conf != NULL) == (o->proxy_conf != NULL)) {
 		return cli_usage_error(ctx, "give --knot-conf or --proxy-conf");
 	}
-	if (o->proxy_conf != NULL) {
-		return cli_fail(ctx, CLI_EXIT_INPUT,
-		                "--proxy-conf: dance-proxy configurations are "
-		                "not supported yet");
-	}
+	o->source = o->knot_conf != NULL ? "knot-conf" : "proxy-conf";
+	o->file = o->knot_conf != NULL ? o->knot_conf : o->proxy_conf;
 	if (o->zone_arg != NULL &&
 	    cli_parse_name(ctx, "zone", o->zone_arg, o->zone) != 0) {
 		return CLI_EXIT_INPUT;
@@ -147,16 +154,16 @@ static void text_zone(const pc_zone_t *z)
 	for (size_t i = 0; i < z->count; i++) {
 		text_identity(&z->ids[i]);
 	}
-	const kc_list_t *sfx = &e->module->allow_suffix;
-	for (size_t i = 0; i < sfx->count; i++) {
+	const pp_rules_t *r = &e->rules;
+	for (size_t i = 0; i < r->suffix_count; i++) {
 		printf("  %-30s %-11s not checked: names under it are learned "
 		       "from client certificates\n",
-		       sfx->items[i], "suffix");
+		       r->suffix[i], "suffix");
 	}
 	if (z->ns_error[0] != '\0') {
 		printf("  ns-derived hosts unknown: %s\n", z->ns_error);
 	}
-	if (z->count == 0 && sfx->count == 0 && z->ns_error[0] == '\0') {
+	if (z->count == 0 && r->suffix_count == 0 && z->ns_error[0] == '\0') {
 		printf("  nobody is allowed\n");
 	}
 }
@@ -191,12 +198,12 @@ static void json_zone(json_t *j, const pc_zone_t *z)
 	json_kstr(j, "zone", e->zone);
 	json_kstr(j, "module", e->module_ref);
 	json_kbool(j, "global", e->global);
-	json_kbool(j, "ns_derived", e->module->ns_derived);
+	json_kbool(j, "ns_derived", e->rules.ns_derived);
 	json_kstr(j, "ns_error", z->ns_error[0] != '\0' ? z->ns_error : NULL);
 	json_key(j, "suffixes");
 	json_array_begin(j);
-	for (size_t i = 0; i < e->module->allow_suffix.count; i++) {
-		json_string(j, e->module->allow_suffix.items[i]);
+	for (size_t i = 0; i < e->rules.suffix_count; i++) {
+		json_string(j, e->rules.suffix[i]);
 	}
 	json_array_end(j);
 	json_key(j, "identities");
@@ -246,8 +253,8 @@ static void print_report(cli_ctx_t *ctx, const policy_opts_t *o,
 	json_t *j = &ctx->out;
 	json_object_begin(j);
 	json_kstr(j, "command", "policy");
-	json_kstr(j, "source", "knot-conf");
-	json_kstr(j, "file", o->knot_conf);
+	json_kstr(j, "source", o->source);
+	json_kstr(j, "file", o->file);
 	json_key(j, "zones");
 	json_array_begin(j);
 	for (size_t i = 0; i < n; i++) {
@@ -277,8 +284,8 @@ static int check_plan(cli_ctx_t *ctx, const policy_opts_t *o,
 	for (; done < plan->count && rc == CLI_CONTINUE; done++) {
 		if (pc_zone_check(&plan->entries[done], &res, soon,
 		                  &zones[done], &err) != DANCE_OK) {
-			rc = cli_fail(ctx, CLI_EXIT_INPUT, "--knot-conf %s: %s",
-			              o->knot_conf, err.reason);
+			rc = cli_fail(ctx, CLI_EXIT_INPUT, "--%s %s: %s",
+			              o->source, o->file, err.reason);
 		}
 	}
 	if (rc == CLI_CONTINUE) {
@@ -295,6 +302,87 @@ static int check_plan(cli_ctx_t *ctx, const policy_opts_t *o,
 	return rc;
 }
 
+static int run_knot(cli_ctx_t *ctx, const policy_opts_t *o)
+{
+	kc_conf_t conf;
+	pp_plan_t plan;
+	dance_error_t err;
+	int rc;
+	if (kc_conf_load(o->knot_conf, &conf, &err) != DANCE_OK) {
+		return cli_fail(ctx, CLI_EXIT_INPUT, "--knot-conf %s: %s",
+		                o->knot_conf, err.reason);
+	}
+	if (pp_plan_make(&conf, o->zone_arg != NULL ? o->zone : NULL, &plan,
+	                 &err) != DANCE_OK) {
+		rc = cli_fail(ctx, CLI_EXIT_INPUT, "--knot-conf %s: %s",
+		              o->knot_conf, err.reason);
+	} else if (plan.count == 0) {
+		rc = cli_fail(ctx, CLI_EXIT_INPUT,
+		              "--knot-conf %s: no zone uses a mod-dance module",
+		              o->knot_conf);
+	} else {
+		rc = check_plan(ctx, o, &plan);
+	}
+	pp_plan_clear(&plan);
+	kc_conf_clear(&conf);
+	return rc;
+}
+
+/* The parser's problems, one line each ("FILE:LINE: item: what"); with
+ * --json one error object holding them all. */
+static int config_problems(cli_ctx_t *ctx, dance_code_t code,
+                           const dp_diag_t *diag)
+{
+	if (diag->count == 0) {
+		return cli_fail(ctx, CLI_EXIT_INPUT, "--proxy-conf: %s",
+		                code == DANCE_ENOMEM ? "out of memory"
+		                                     : "cannot be parsed");
+	}
+	if (ctx->json) {
+		char all[1024] = "";
+		size_t n = 0;
+		for (size_t i = 0; i < diag->count && n < sizeof(all); i++) {
+			n += (size_t)snprintf(all + n, sizeof(all) - n, "%s%s",
+			                      i > 0 ? "; " : "",
+			                      diag->lines[i]);
+		}
+		return cli_fail(ctx, CLI_EXIT_INPUT, "%s", all);
+	}
+	for (size_t i = 0; i + 1 < diag->count; i++) {
+		fprintf(stderr, "dance %s: %s\n", ctx->cmd->name,
+		        diag->lines[i]);
+	}
+	return cli_fail(ctx, CLI_EXIT_INPUT, "%s",
+	                diag->lines[diag->count - 1]);
+}
+
+static int run_proxy(cli_ctx_t *ctx, const policy_opts_t *o)
+{
+	dp_config_t *cfg = NULL;
+	dp_diag_t diag;
+	pp_plan_t plan;
+	dance_error_t err;
+	int rc;
+	dp_diag_init(&diag);
+	dance_code_t code = dp_config_parse_file(o->proxy_conf, &cfg, &diag);
+	if (code != DANCE_OK) {
+		rc = config_problems(ctx, code, &diag);
+		dp_diag_free(&diag);
+		return rc;
+	}
+	dp_diag_free(&diag);
+	if (pp_plan_from_proxy(cfg, o->zone_arg != NULL ? o->zone : NULL, &plan,
+	                       &err) != DANCE_OK) {
+		rc = cli_fail(ctx, CLI_EXIT_INPUT, "--proxy-conf %s: %s",
+		              o->proxy_conf, err.reason);
+	} else {
+		rc = check_plan(ctx, o, &plan);
+	}
+	pp_plan_clear(&plan);
+	dp_config_free(cfg);
+	return rc;
+}
+
 static int run(cli_ctx_t *ctx, int argc, char **argv)
 {
 	policy_opts_t o = {.expiry_days = DEFAULT_EXPIRY_DAYS,
@@ -303,55 +391,47 @@ static int run(cli_ctx_t *ctx, int argc, char **argv)
 	if (rc != CLI_CONTINUE) {
 		return rc;
 	}
-	kc_conf_t conf;
-	pp_plan_t plan;
-	dance_error_t err;
-	if (kc_conf_load(o.knot_conf, &conf, &err) != DANCE_OK) {
-		return cli_fail(ctx, CLI_EXIT_INPUT, "--knot-conf %s: %s",
-		                o.knot_conf, err.reason);
-	}
-	if (pp_plan_make(&conf, o.zone_arg != NULL ? o.zone : NULL, &plan,
-	                 &err) != DANCE_OK) {
-		rc = cli_fail(ctx, CLI_EXIT_INPUT, "--knot-conf %s: %s",
-		              o.knot_conf, err.reason);
-	} else if (plan.count == 0) {
-		rc = cli_fail(ctx, CLI_EXIT_INPUT,
-		              "--knot-conf %s: no zone uses a mod-dance module",
-		              o.knot_conf);
-	} else {
-		rc = check_plan(ctx, &o, &plan);
-	}
-	pp_plan_clear(&plan);
-	kc_conf_clear(&conf);
-	return rc;
+	return o.knot_conf != NULL ? run_knot(ctx, &o) : run_proxy(ctx, &o);
 }
 
 const cli_command_t cli_cmd_policy = {
         .name = "policy",
         .summary = "preflight: the identities a primary allows and their "
                    "TLSA status",
-        .synopsis = "--knot-conf FILE [--zone ZONE] [--expiry-days N] "
-                    "[--timeout MS] [--json]",
+        .synopsis = "(--knot-conf FILE | --proxy-conf FILE) [--zone ZONE]\n"
+                    "[--expiry-days N] [--timeout MS] [--json]",
         .description =
-                "Reads a primary's configuration and, for each zone guarded "
-                "by mod-dance, lists the identities allowed to transfer it: "
-                "the explicit names (allow), the hosts of the zone's apex "
-                "NS RRset read from its zone file (ns-derived), and the "
-                "suffix rules (allow-suffix, which cannot be enumerated). "
-                "For each listed identity it looks up the TLSA RRset with "
-                "the zone's own mod-dance validator settings and reports "
-                "its status now:\n\n"
+                "Reads a primary's configuration, either a Knot DNS one "
+                "using mod-dance (--knot-conf) or a dance-proxy one "
+                "(--proxy-conf), and, for each zone guarded, lists the "
+                "identities allowed to transfer it: the explicit names "
+                "(allow), the hosts of the zone's apex NS RRset "
+                "(ns-derived), and the suffix rules (allow-suffix, which "
+                "cannot be enumerated). For each listed identity it looks "
+                "up the TLSA RRset with the validator settings the server "
+                "would use (the zone's mod-dance section, or dance-proxy's "
+                "resolver section with its owner-template) and reports its "
+                "status now:\n\n"
                 "- ok: secure, with a record usable for a certificate;\n\n"
                 "- expiring: ok, but its signatures expire within "
                 "--expiry-days;\n\n"
                 "- no-usable-record: secure, but no record can match;\n\n"
                 "- nxdomain, nodata, insecure, bogus, servfail, timeout: "
                 "not secure, so the identity would be denied.\n\n"
+                "With --knot-conf, the NS-derived hosts are read from the "
+                "zone file (\"include\" is not followed). With --proxy-conf, "
+                "the file is read by dance-proxy's own parser, so a "
+                "configuration dance-proxy would refuse is refused here "
+                "too, with the same lines; the NS RRset of an ns-derived "
+                "zone is asked from the backend over TCP as dance-proxy "
+                "asks it (TSIG-signed with backend-tsig, after a PROXY v2 "
+                "header with backend-proxy-protocol). A zone whose "
+                "NS-derived hosts cannot be known is reported with the "
+                "reason.\n\n"
                 "Whether an identity's key matches is not known here: use "
-                "dance check with its certificate, or dance probe. The "
-                "module's Knot ACL and TLS settings are not checked.\n\n"
-                "dance-proxy configurations (--proxy-conf) are not "
-                "supported yet.",
+                "dance check with its certificate, or dance probe. Knot's "
+                "ACL and TLS settings, and dance-proxy's listeners, "
+                "certificate and limits, are not checked.",
         .options = options,
         .exits = exits,
         .examples = examples,

@@ -66,9 +66,10 @@ static const cli_option_t options[] = {
 
 static const cli_exit_doc_t exits[] = {
         {0, "The transfer was authorized (the IXFR or AXFR was answered)."},
-        {1, "The transfer was refused: NOTAUTH or REFUSED, or the server "
-            "ended the TLS session with an alert refusing the client "
-            "certificate."},
+        {1, "The transfer was refused: NOTAUTH or REFUSED, or the SOA "
+            "query refused with Extended DNS Error 18 (Prohibited, as "
+            "dance-proxy does), or the server ended the TLS session with "
+            "an alert refusing the client certificate."},
         {2, "The server could not be reached, the TLS handshake failed, "
             "the server does not serve the zone, or it answered with "
             "another error."},
@@ -317,7 +318,12 @@ const cli_command_t cli_cmd_probe = {
                 "server certificate's subject and SPKI SHA-256, the SOA "
                 "serial, and whether the transfer was authorized: an "
                 "answer, or REFUSED/NOTAUTH (Knot's ACL and mod-dance "
-                "answer NOTAUTH).\n\n"
+                "answer NOTAUTH, dance-proxy REFUSED). Queries carry EDNS, "
+                "so a server may say why in an Extended DNS Error (RFC "
+                "8914), which is shown; mod-dance and dance-proxy attach "
+                "EDE 18 (Prohibited) with the reason code. dance-proxy "
+                "authorizes the SOA query like a transfer: a SOA refused "
+                "with EDE 18 is a refusal too.\n\n"
                 "Secondaries often do not send their certificate unless "
                 "they verify the primary (NSD needs tls-cert-bundle, BIND "
                 "ca-file and remote-hostname): when a transfer is refused, "

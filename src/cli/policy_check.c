@@ -1,11 +1,12 @@
-/* policy_check.c: TLSA status of the identities a mod-dance section
- * allows for a zone (policy_check.h). */
+/* policy_check.c: TLSA status of the identities a zone's rules allow
+ * (policy_check.h). */
 #include "policy_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend_ns.h"
 #include "dance/match.h"
 #include "zonefile_ns.h"
 
@@ -20,76 +21,49 @@ void pc_resolvers_clear(pc_resolvers_t *r)
 	for (size_t i = 0; i < r->count; i++) {
 		dance_resolver_free(r->resolvers[i]);
 	}
-	free(r->modules);
+	free(r->keys);
 	free(r->resolvers);
 	memset(r, 0, sizeof(*r));
 }
 
-static dance_code_t parse_mode(const kc_dance_t *m, dance_resolve_mode_t *out,
-                               dance_error_t *err)
-{
-	static const char *const names[] = {"recurse", "forward", "stub", "ad"};
-	const char *mode =
-	        m->resolver_mode != NULL ? m->resolver_mode : "recurse";
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(mode, names[i]) == 0) {
-			*out = (dance_resolve_mode_t)i;
-			return DANCE_OK;
-		}
-	}
-	return dance_error_set(err, DANCE_EINVAL,
-	                       "mod-dance %s: resolver-mode \"%s\" is not "
-	                       "recurse, forward, stub or ad",
-	                       m->id, mode);
-}
-
-static dance_code_t make_resolver(const kc_dance_t *m, unsigned timeout_ms,
+static dance_code_t make_resolver(const pp_rules_t *r, unsigned timeout_ms,
                                   dance_resolver_t **out, dance_error_t *err)
 {
-	dance_resolver_config_t cfg = {
-	        .trust_anchor_file = m->trust_anchor_file,
-	        .servers = (const char *const *)m->resolvers.items,
-	        .server_count = m->resolvers.count,
-	        .stub_zones = (const char *const *)m->stub_zones.items,
-	        .stub_zone_count = m->stub_zones.count,
-	        .timeout_ms = timeout_ms,
-	};
+	dance_resolver_config_t cfg = r->resolver;
+	cfg.timeout_ms = timeout_ms;
 	dance_error_t rerr;
-	dance_code_t rc = parse_mode(m, &cfg.mode, err);
-	if (rc == DANCE_OK &&
-	    dance_resolver_new(&cfg, out, &rerr) != DANCE_OK) {
-		rc = dance_error_set(err, DANCE_EINVAL, "mod-dance %s: %s",
-		                     m->id, rerr.reason);
+	if (dance_resolver_new(&cfg, out, &rerr) != DANCE_OK) {
+		return dance_error_set(err, DANCE_EINVAL, "%s: %s", r->id,
+		                       rerr.reason);
 	}
-	return rc;
+	return DANCE_OK;
 }
 
-/* The resolver of section m, made on first use. */
-static dance_code_t resolver_of(pc_resolvers_t *r, const kc_dance_t *m,
+/* The resolver of rules m, made on first use. */
+static dance_code_t resolver_of(pc_resolvers_t *r, const pp_rules_t *m,
                                 dance_resolver_t **out, dance_error_t *err)
 {
 	for (size_t i = 0; i < r->count; i++) {
-		if (r->modules[i] == m) {
+		if (r->keys[i] == m->key) {
 			*out = r->resolvers[i];
 			return DANCE_OK;
 		}
 	}
-	const kc_dance_t **modules =
-	        realloc(r->modules, (r->count + 1) * sizeof(*modules));
-	if (modules != NULL) {
-		r->modules = modules;
+	const void **keys = realloc(r->keys, (r->count + 1) * sizeof(*keys));
+	if (keys != NULL) {
+		r->keys = keys;
 	}
 	dance_resolver_t **resolvers =
 	        realloc(r->resolvers, (r->count + 1) * sizeof(*resolvers));
 	if (resolvers != NULL) {
 		r->resolvers = resolvers;
 	}
-	if (modules == NULL || resolvers == NULL) {
+	if (keys == NULL || resolvers == NULL) {
 		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
 	}
 	dance_code_t rc = make_resolver(m, r->timeout_ms, out, err);
 	if (rc == DANCE_OK) {
-		r->modules[r->count] = m;
+		r->keys[r->count] = m->key;
 		r->resolvers[r->count++] = *out;
 	}
 	return rc;
@@ -129,7 +103,7 @@ static dance_code_t check_identity(pc_zone_t *z, dance_resolver_t *resolver,
                                    const char *name, const char *rule,
                                    time_t soon, dance_error_t *err)
 {
-	const kc_dance_t *m = z->entry->module;
+	const pp_rules_t *m = &z->entry->rules;
 	pc_identity_t *ids = realloc(z->ids, (z->count + 1) * sizeof(*ids));
 	if (ids == NULL) {
 		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
@@ -143,8 +117,8 @@ static dance_code_t check_identity(pc_zone_t *z, dance_resolver_t *resolver,
 	if (dance_name_normalize(name, id->name, &nerr) != DANCE_OK ||
 	    dance_owner_from_template(m->owner_template, id->name, id->owner,
 	                              &nerr) != DANCE_OK) {
-		return dance_error_set(err, DANCE_EINVAL, "mod-dance %s: %s",
-		                       m->id, nerr.reason);
+		return dance_error_set(err, DANCE_EINVAL, "%s: %s", m->id,
+		                       nerr.reason);
 	}
 	dance_code_t rc = dance_resolver_lookup(resolver, id->owner, 0,
 	                                        &id->answer, &nerr);
@@ -159,11 +133,35 @@ static dance_code_t check_identity(pc_zone_t *z, dance_resolver_t *resolver,
 	return DANCE_OK;
 }
 
-/* The NS-derived hosts, or why they are unknown (z->ns_error). */
-static void read_ns(pc_zone_t *z, dance_name_list_t *ns)
+/* The NS-derived hosts from the dance-proxy backend, or why they are
+ * unknown (a DNS failure: exit 2). */
+static void backend_ns(pc_zone_t *z, unsigned timeout_ms, dance_name_list_t *ns)
 {
 	const pp_entry_t *e = z->entry;
 	dance_error_t err;
+	if (cli_backend_apex_ns(e->backend, e->zone, timeout_ms, ns, &err) !=
+	    DANCE_OK) {
+		snprintf(z->ns_error, sizeof(z->ns_error), "backend %s: %s",
+		         e->backend->backend.text, err.reason);
+	} else if (ns->count == 0) {
+		snprintf(z->ns_error, sizeof(z->ns_error),
+		         "backend %s: no NS records at the apex of %s",
+		         e->backend->backend.text, e->zone);
+	}
+	if (z->ns_error[0] != '\0') {
+		z->exit_code = 2;
+	}
+}
+
+/* The NS-derived hosts, or why they are unknown (z->ns_error). */
+static void read_ns(pc_zone_t *z, unsigned timeout_ms, dance_name_list_t *ns)
+{
+	const pp_entry_t *e = z->entry;
+	dance_error_t err;
+	if (e->backend != NULL) {
+		backend_ns(z, timeout_ms, ns);
+		return;
+	}
 	if (e->zone_file == NULL) {
 		snprintf(z->ns_error, sizeof(z->ns_error), "%s", e->file_why);
 	} else if (cli_zonefile_apex_ns(e->zone_file, e->zone, ns, &err) !=
@@ -185,16 +183,16 @@ dance_code_t pc_zone_check(const pp_entry_t *e, pc_resolvers_t *res,
 	memset(out, 0, sizeof(*out));
 	out->entry = e;
 	dance_resolver_t *resolver = NULL;
-	dance_code_t rc = resolver_of(res, e->module, &resolver, err);
+	dance_code_t rc = resolver_of(res, &e->rules, &resolver, err);
 	dance_name_list_t seen = {NULL, 0}, ns = {NULL, 0};
-	if (rc == DANCE_OK && e->module->ns_derived) {
-		read_ns(out, &ns);
+	if (rc == DANCE_OK && e->rules.ns_derived) {
+		read_ns(out, res->timeout_ms, &ns);
 	}
-	const kc_list_t *allow = &e->module->allow;
-	for (size_t i = 0; rc == DANCE_OK && i < allow->count + ns.count; i++) {
-		int from_ns = i >= allow->count;
+	size_t allowed = e->rules.allow_count;
+	for (size_t i = 0; rc == DANCE_OK && i < allowed + ns.count; i++) {
+		int from_ns = i >= allowed;
 		const char *name =
-		        from_ns ? ns.names[i - allow->count] : allow->items[i];
+		        from_ns ? ns.names[i - allowed] : e->rules.allow[i];
 		char normal[DANCE_NAME_MAX] = "";
 		int valid =
 		        dance_name_normalize(name, normal, NULL) == DANCE_OK;

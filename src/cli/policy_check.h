@@ -1,7 +1,7 @@
-/* policy_check.h: dance policy's checks: for one zone guarded by a
- * mod-dance section, every identity the section allows (explicit names,
- * NS-derived hosts from the zone file) and the TLSA status of each now,
- * looked up with that section's own validator settings. */
+/* policy_check.h: dance policy's checks: for one zone of a plan, every
+ * identity its rules allow (explicit names, NS-derived hosts from the
+ * zone file or the dance-proxy backend) and the TLSA status of each now,
+ * looked up with the rules' own validator settings. */
 #ifndef DANCE_CLI_POLICY_CHECK_H
 #define DANCE_CLI_POLICY_CHECK_H
 
@@ -11,7 +11,6 @@
 #include "dance/error.h"
 #include "dance/name.h"
 #include "dance/resolver.h"
-#include "knotconf.h"
 #include "policy_plan.h"
 
 typedef struct pc_identity {
@@ -33,9 +32,9 @@ typedef struct pc_zone {
 	int exit_code;                   /* worst of the zone */
 } pc_zone_t;
 
-/* The resolvers of the mod-dance sections, made once each. */
+/* The resolvers of the rules (by key), made once each. */
 typedef struct pc_resolvers {
-	const kc_dance_t **modules;
+	const void **keys;
 	dance_resolver_t **resolvers;
 	size_t count;
 	unsigned timeout_ms;
@@ -45,8 +44,10 @@ void pc_resolvers_init(pc_resolvers_t *r, unsigned timeout_ms);
 void pc_resolvers_clear(pc_resolvers_t *r);
 
 /* Checks every identity of e; expiring means an RRSIG expires before
- * soon. EINVAL (exit 3) for a bad section setting (resolver mode,
- * template, validator configuration). */
+ * soon. EINVAL (exit 3) for a bad setting (template, validator
+ * configuration). NS-derived hosts that are unknown are not an error:
+ * out->ns_error says why, out->exit_code is 3 for an unreadable zone
+ * file, 2 when the dance-proxy backend gives no answer. */
 dance_code_t pc_zone_check(const pp_entry_t *e, pc_resolvers_t *res,
                            time_t soon, pc_zone_t *out, dance_error_t *err);
 void pc_zone_clear(pc_zone_t *z);

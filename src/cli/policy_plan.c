@@ -1,4 +1,5 @@
-/* policy_plan.c: zones and their mod-dance sections (policy_plan.h). */
+/* policy_plan.c: zones of a Knot configuration and their mod-dance
+ * sections (policy_plan.h). */
 #include "policy_plan.h"
 
 #include <stdio.h>
@@ -47,6 +48,57 @@ static const kc_template_t *zone_template(const kc_conf_t *c,
 	                                                  : "default");
 }
 
+static dance_code_t parse_mode(const kc_dance_t *m, dance_resolve_mode_t *out,
+                               dance_error_t *err)
+{
+	static const char *const names[] = {"recurse", "forward", "stub", "ad"};
+	const char *mode =
+	        m->resolver_mode != NULL ? m->resolver_mode : "recurse";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(mode, names[i]) == 0) {
+			*out = (dance_resolve_mode_t)i;
+			return DANCE_OK;
+		}
+	}
+	return dance_error_set(err, DANCE_EINVAL,
+	                       "mod-dance %s: resolver-mode \"%s\" is not "
+	                       "recurse, forward, stub or ad",
+	                       m->id, mode);
+}
+
+/* The rules of a mod-dance section. */
+static dance_code_t module_rules(const kc_dance_t *m, pp_rules_t *r,
+                                 dance_error_t *err)
+{
+	snprintf(r->id, sizeof(r->id), "mod-dance %s", m->id);
+	r->key = m;
+	r->allow = m->allow.items;
+	r->allow_count = m->allow.count;
+	r->suffix = m->allow_suffix.items;
+	r->suffix_count = m->allow_suffix.count;
+	r->ns_derived = m->ns_derived;
+	r->owner_template = m->owner_template;
+	r->resolver.trust_anchor_file = m->trust_anchor_file;
+	r->resolver.servers = (const char *const *)m->resolvers.items;
+	r->resolver.server_count = m->resolvers.count;
+	r->resolver.stub_zones = (const char *const *)m->stub_zones.items;
+	r->resolver.stub_zone_count = m->stub_zones.count;
+	return parse_mode(m, &r->resolver.mode, err);
+}
+
+dance_code_t pp_plan_add(pp_plan_t *p, pp_entry_t **out, dance_error_t *err)
+{
+	pp_entry_t *entries =
+	        realloc(p->entries, (p->count + 1) * sizeof(*entries));
+	if (entries == NULL) {
+		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
+	}
+	p->entries = entries;
+	*out = &p->entries[p->count++];
+	memset(*out, 0, sizeof(**out));
+	return DANCE_OK;
+}
+
 static dance_code_t add_entry(pp_plan_t *p, const kc_conf_t *c,
                               const kc_zone_t *z, const char *zone,
                               const char *ref, int global, dance_error_t *err)
@@ -59,17 +111,18 @@ static dance_code_t add_entry(pp_plan_t *p, const kc_conf_t *c,
 		                       "section with that id",
 		                       zone, ref);
 	}
-	pp_entry_t *entries =
-	        realloc(p->entries, (p->count + 1) * sizeof(*entries));
-	if (entries == NULL) {
-		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
+	pp_rules_t rules = {0};
+	pp_entry_t *e = NULL;
+	dance_code_t rc = module_rules(module, &rules, err);
+	if (rc == DANCE_OK) {
+		rc = pp_plan_add(p, &e, err);
 	}
-	p->entries = entries;
-	pp_entry_t *e = &p->entries[p->count++];
-	memset(e, 0, sizeof(*e));
+	if (rc != DANCE_OK) {
+		return rc;
+	}
 	snprintf(e->zone, sizeof(e->zone), "%s", zone);
 	snprintf(e->module_ref, sizeof(e->module_ref), "%s", ref);
-	e->module = module;
+	e->rules = rules;
 	e->global = global;
 	const kc_template_t *t = zone_template(c, z);
 	const char *storage = z->storage != NULL ? z->storage

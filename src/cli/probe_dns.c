@@ -25,6 +25,17 @@ static dance_code_t fill_query(knot_pkt_t *pkt, const knot_dname_t *qname,
 			rc = knot_pkt_put(pkt, KNOT_COMPR_HINT_NONE, soa, 0);
 		}
 	}
+	knot_rrset_t opt;
+	if (rc == KNOT_EOK) {
+		rc = knot_edns_init(&opt, 1232, 0, 0, &pkt->mm);
+	}
+	if (rc == KNOT_EOK) {
+		rc = knot_pkt_begin(pkt, KNOT_ADDITIONAL);
+	}
+	if (rc == KNOT_EOK) {
+		rc = knot_pkt_put(pkt, KNOT_COMPR_HINT_NONE, &opt,
+		                  KNOT_PF_FREE);
+	}
 	if (rc != KNOT_EOK) {
 		return knot_failed(err, "cannot build the query", rc);
 	}
@@ -93,6 +104,32 @@ static dance_code_t check_header(const knot_pkt_t *pkt, uint16_t id,
 	return DANCE_OK;
 }
 
+/* The Extended DNS Error of the answer, if any (RFC 8914: 2-byte info
+ * code, then UTF-8 text). */
+static void read_ede(const knot_pkt_t *pkt, probe_reply_t *out)
+{
+	out->ede = -1;
+	if (pkt->opt_rr == NULL) {
+		return;
+	}
+	uint8_t *opt =
+	        knot_edns_get_option(pkt->opt_rr, KNOT_EDNS_OPTION_EDE, NULL);
+	if (opt == NULL || knot_edns_opt_get_length(opt) < 2) {
+		return;
+	}
+	const uint8_t *data = knot_edns_opt_get_data(opt);
+	size_t text_len = knot_edns_opt_get_length(opt) - 2;
+	out->ede = (data[0] << 8) | data[1];
+	if (text_len >= sizeof(out->ede_text)) {
+		text_len = sizeof(out->ede_text) - 1;
+	}
+	for (size_t i = 0; i < text_len; i++) {
+		uint8_t c = data[2 + i];
+		out->ede_text[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	out->ede_text[text_len] = '\0';
+}
+
 static void read_answer(const knot_pkt_t *pkt, int keep_soa, probe_reply_t *out)
 {
 	const knot_pktsection_t *an = knot_pkt_section(pkt, KNOT_ANSWER);
@@ -137,6 +174,7 @@ dance_code_t probe_dns_parse(uint8_t *msg, size_t len, uint16_t id,
 		           sizeof(out->rcode_name));
 		out->aa = knot_wire_get_aa(pkt->wire) != 0;
 		read_answer(pkt, keep_soa, out);
+		read_ede(pkt, out);
 	}
 	knot_pkt_free(pkt);
 	return rc;

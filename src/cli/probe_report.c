@@ -75,13 +75,24 @@ void probe_report_text(const probe_result_t *r)
 		if (r->soa.first_soa) {
 			printf(", serial %u", r->soa.first_serial);
 		}
+		if (r->soa.ede >= 0) {
+			printf(", EDE %d%s%s", r->soa.ede,
+			       r->soa.ede_text[0] != '\0' ? ": " : "",
+			       r->soa.ede_text);
+		}
 		printf("\n");
 	}
 	if (r->xfr_type != NULL && (r->xfr_done || r->xfr_messages > 0)) {
-		printf("transfer:    %s: %s, %zu message%s, %zu record%s\n",
+		printf("transfer:    %s: %s, %zu message%s, %zu record%s",
 		       r->xfr_type, r->xfr.rcode_name, r->xfr_messages,
 		       r->xfr_messages == 1 ? "" : "s", r->xfr_records,
 		       r->xfr_records == 1 ? "" : "s");
+		if (r->xfr.ede >= 0) {
+			printf(", EDE %d%s%s", r->xfr.ede,
+			       r->xfr.ede_text[0] != '\0' ? ": " : "",
+			       r->xfr.ede_text);
+		}
+		printf("\n");
 	}
 	printf("authorized:  %s\n", r->authorized == 1   ? "yes"
 	                            : r->authorized == 0 ? "no"
@@ -139,6 +150,15 @@ static void json_dns(json_t *j, const probe_result_t *r)
 	                 r->xfr_messages > 0);
 	json_kint(j, "transfer_messages", (long long)r->xfr_messages);
 	json_kint(j, "transfer_records", (long long)r->xfr_records);
+	/* The Extended DNS Error of the refusal, if the server gave one. */
+	const probe_reply_t *refusal = r->xfr_messages > 0 ? &r->xfr : &r->soa;
+	int have = (r->xfr_messages > 0 || r->soa_done) && refusal->ede >= 0;
+	if (have) {
+		json_kint(j, "ede", refusal->ede);
+	} else {
+		json_knull(j, "ede");
+	}
+	json_str_or_null(j, "ede_text", refusal->ede_text, have);
 }
 
 void probe_report_json(cli_ctx_t *ctx, const probe_result_t *r)

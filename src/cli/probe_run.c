@@ -141,6 +141,13 @@ static int ask_soa(session_t *s)
 		return rc;
 	}
 	s->r->soa_done = 1;
+	if ((s->r->soa.rcode == KNOT_RCODE_REFUSED ||
+	     s->r->soa.rcode == KNOT_RCODE_NOTAUTH) &&
+	    s->r->soa.ede == PROBE_EDE_PROHIBITED) {
+		/* dance-proxy authorizes SOA queries like transfers. */
+		s->r->authorized = 0;
+		return CLI_EXIT_DENIED;
+	}
 	if (s->r->soa.rcode != KNOT_RCODE_NOERROR || !s->r->soa.first_soa) {
 		dance_error_set(&s->err, DANCE_EDNS,
 		                "the server does not serve %s: SOA query "
