@@ -8,6 +8,11 @@
  *                    at once; with --cert/--key each presents that client
  *                    certificate and asks one SOA query for --zone, else
  *                    none is presented (an unauthenticated flood).
+ *                    With --no-query no SOA is sent: the client sends
+ *                    close_notify at once and counts the handshake "ok"
+ *                    only when the server closes cleanly (it accepted the
+ *                    certificate), "refused" when it answers with an alert
+ *                    (handshake against handshake, any TLS server).
  *   --slowloris N    N TCP connections that send 3 bytes of a TLS record
  *                    header and nothing more; counts those the server
  *                    closes within --hold seconds.
@@ -16,6 +21,8 @@
  * --sources N spreads the connections over N source addresses from
  * --source-base (default 127.0.1.1): 127.0.1.1, 127.0.1.2, ... (loopback
  * has all of 127.0.0.0/8), so per-address limits can be exercised.
+ * A connection that is not done within 10 s (outside --hold) is closed
+ * and counted in "timeouts".
  * Prints one JSON object on stdout: counts, elapsed seconds, rate.
  * LOADGEN_DEBUG=1 prints each failed handshake's reason on stderr.
  * Exit code: 0 ran (whatever the server did), 3 usage error, 1 failure
@@ -27,6 +34,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +59,7 @@ typedef enum phase {
 	PH_CONNECT,  /* TCP connect in progress */
 	PH_HANDSHAKE,
 	PH_QUERY, /* SOA sent, waiting for the answer */
+	PH_BYE,   /* close_notify sent, waiting for the server's verdict */
 	PH_HOLD,  /* idle or slowloris: waiting */
 	PH_DONE,
 } phase_t;
@@ -61,7 +70,11 @@ typedef struct slot {
 	gnutls_session_t session;
 	uint8_t buf[4096];
 	size_t have;
+	double since; /* when the connection was opened */
 } slot_t;
+
+/* A connection not done (or holding) this long counts as an error. */
+#define SLOT_TIMEOUT_S 10.0
 
 typedef struct opts {
 	struct sockaddr_in addr;
@@ -72,13 +85,14 @@ typedef struct opts {
 	const char *cert, *key, *zone;
 	struct in_addr source_base;
 	long sources;
+	int no_query;
 } opts_t;
 
 typedef struct run {
 	opts_t o;
 	gnutls_certificate_credentials_t cred;
 	slot_t *slots;
-	long started, ok, refused, answered, closed_by_server, errors;
+	long started, ok, refused, answered, closed_by_server, errors, timeouts;
 } run_t;
 
 static double now_s(void)
@@ -95,7 +109,8 @@ static int usage(const char *why)
 	        "usage: dance-loadgen --connect ADDR@PORT (--handshakes N | "
 	        "--slowloris N | --idle N)\n"
 	        "       [--concurrency C] [--hold SECONDS] [--cert F --key F] "
-	        "[--zone Z]\n",
+	        "[--zone Z]\n"
+	        "       [--no-query] [--sources N [--source-base ADDR]]\n",
 	        why);
 	return 3;
 }
@@ -129,6 +144,7 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 	        {"zone", required_argument, NULL, 'z'},
 	        {"sources", required_argument, NULL, 's'},
 	        {"source-base", required_argument, NULL, 'b'},
+	        {"no-query", no_argument, NULL, 'n'},
 	        {NULL, 0, NULL, 0},
 	};
 	int have_addr = 0, c;
@@ -158,6 +174,7 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 		case 'k': o->key = optarg; break;
 		case 'z': o->zone = optarg; break;
 		case 's': o->sources = atol(optarg); break;
+		case 'n': o->no_query = 1; break;
 		case 'b':
 			if (inet_pton(AF_INET, optarg, &o->source_base) != 1) {
 				return usage(
@@ -224,6 +241,7 @@ static int slot_open(run_t *r, slot_t *s)
 		}
 	}
 	r->started++;
+	s->since = now_s();
 	int rc = connect(s->fd, (struct sockaddr *)&r->o.addr,
 	                 sizeof(r->o.addr));
 	if (rc != 0 && errno != EINPROGRESS) {
@@ -296,6 +314,11 @@ static void on_handshake(run_t *r, slot_t *s)
 		slot_close(r, s);
 		return;
 	}
+	if (r->o.no_query) {
+		gnutls_bye(s->session, GNUTLS_SHUT_WR);
+		s->phase = PH_BYE;
+		return;
+	}
 	r->ok++;
 	if (r->o.cert == NULL) {
 		/* Unauthenticated: the server may still close at once. */
@@ -340,6 +363,25 @@ static void on_answer(run_t *r, slot_t *s)
 	slot_close(r, s);
 }
 
+/* After close_notify: the server's clean close accepts, an alert refuses. */
+static void on_bye(run_t *r, slot_t *s)
+{
+	ssize_t n = gnutls_record_recv(s->session, s->buf, sizeof(s->buf));
+	if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED || n > 0) {
+		return; /* session tickets, or data: wait for the end */
+	}
+	if (n == 0 || n == GNUTLS_E_PREMATURE_TERMINATION) {
+		r->ok++;
+	} else {
+		if (getenv("LOADGEN_DEBUG") != NULL) {
+			fprintf(stderr, "after handshake: %s\n",
+			        gnutls_strerror((int)n));
+		}
+		r->refused++;
+	}
+	slot_close(r, s);
+}
+
 /* A held connection became readable: the server closed it (or sent an
  * alert, which ends it as well for this tool). */
 static void on_hold(run_t *r, slot_t *s)
@@ -363,6 +405,7 @@ static short events_of(const slot_t *s)
 		return gnutls_record_get_direction(s->session) ? POLLOUT
 		                                               : POLLIN;
 	case PH_QUERY:
+	case PH_BYE:
 	case PH_HOLD: return POLLIN;
 	default: return 0;
 	}
@@ -374,6 +417,7 @@ static void step(run_t *r, slot_t *s)
 	case PH_CONNECT: on_connected(r, s); break;
 	case PH_HANDSHAKE: on_handshake(r, s); break;
 	case PH_QUERY: on_answer(r, s); break;
+	case PH_BYE: on_bye(r, s); break;
 	case PH_HOLD: on_hold(r, s); break;
 	default: break;
 	}
@@ -429,9 +473,15 @@ static int run_loop(run_t *r)
 		if (poll(pfd, (nfds_t)n, 100) < 0 && errno != EINTR) {
 			break;
 		}
+		double now = now_s();
 		for (long i = 0; i < n; i++) {
+			slot_t *s = &r->slots[i];
 			if (pfd[i].revents != 0) {
-				step(r, &r->slots[i]);
+				step(r, s);
+			} else if (s->fd >= 0 && s->phase != PH_HOLD &&
+			           now - s->since > SLOT_TIMEOUT_S) {
+				r->timeouts++;
+				slot_close(r, s);
 			}
 		}
 	}
@@ -467,6 +517,8 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	raise_fd_limit();
+	/* A server closing first must not kill the generator. */
+	signal(SIGPIPE, SIG_IGN);
 	gnutls_global_init();
 	if (gnutls_certificate_allocate_credentials(&r.cred) < 0) {
 		return 1;
@@ -496,10 +548,12 @@ int main(int argc, char **argv)
 	}
 	printf("{\"mode\":\"%s\",\"count\":%ld,\"started\":%ld,\"ok\":%ld,"
 	       "\"refused\":%ld,\"answered\":%ld,\"closed_by_server\":%ld,"
-	       "\"still_open\":%ld,\"errors\":%ld,\"elapsed_s\":%.3f,"
+	       "\"still_open\":%ld,\"errors\":%ld,\"timeouts\":%ld,"
+	       "\"elapsed_s\":%.3f,"
 	       "\"per_s\":%.1f}\n",
 	       mode_name(r.o.mode), r.o.count, r.started, r.ok, r.refused,
-	       r.answered, r.closed_by_server, still_open, r.errors, elapsed,
+	       r.answered, r.closed_by_server, still_open, r.errors, r.timeouts,
+	       elapsed,
 	       elapsed > 0 ? (double)(r.ok + r.refused) / elapsed : 0.0);
 	free(r.slots);
 	gnutls_certificate_free_credentials(r.cred);
