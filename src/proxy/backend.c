@@ -9,6 +9,7 @@
 #include <libknot/libknot.h>
 
 #include "proxyv2.h"
+#include "server.h"
 #include "tsig.h"
 #include "xfrtrack.h"
 
@@ -290,8 +291,15 @@ dance_code_t dp_backend_open(uv_loop_t *loop, dp_gen_t *gen,
 		b->proxy_len = dp_proxyv2_header(client, local, b->proxy_hdr,
 		                                 sizeof(b->proxy_hdr));
 	}
-	uv_tcp_init(loop, &b->tcp);
+	/* The socket exists before the connect, so its receive buffer can be
+	 * bounded (and the TCP window scaled to it): with a slow client the
+	 * backend then blocks on a full window instead of parking megabytes
+	 * of the zone in the kernel, and stopping to read pushes back on it
+	 * at once. */
+	uv_tcp_init_ex(loop, &b->tcp, gen->cfg->backend.ss.ss_family);
 	b->tcp.data = b;
+	int rcvbuf = DP_BACKEND_RCVBUF;
+	uv_recv_buffer_size((uv_handle_t *)&b->tcp, &rcvbuf);
 	uv_tcp_nodelay(&b->tcp, 1);
 	int rc = uv_tcp_connect(&b->connect_req, &b->tcp,
 	                        (const struct sockaddr *)&gen->cfg->backend.ss,
