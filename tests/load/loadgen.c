@@ -102,16 +102,16 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static const char usage_text[] =
+        "usage: dance-loadgen --connect ADDR@PORT (--handshakes N | "
+        "--slowloris N | --idle N)\n"
+        "       [--concurrency C] [--hold SECONDS] [--cert F --key F] "
+        "[--zone Z]\n"
+        "       [--no-query] [--sources N [--source-base ADDR]]\n";
+
 static int usage(const char *why)
 {
-	fprintf(stderr,
-	        "dance-loadgen: %s\n"
-	        "usage: dance-loadgen --connect ADDR@PORT (--handshakes N | "
-	        "--slowloris N | --idle N)\n"
-	        "       [--concurrency C] [--hold SECONDS] [--cert F --key F] "
-	        "[--zone Z]\n"
-	        "       [--no-query] [--sources N [--source-base ADDR]]\n",
-	        why);
+	fprintf(stderr, "dance-loadgen: %s\n%s", why, usage_text);
 	return 3;
 }
 
@@ -145,6 +145,7 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 	        {"sources", required_argument, NULL, 's'},
 	        {"source-base", required_argument, NULL, 'b'},
 	        {"no-query", no_argument, NULL, 'n'},
+	        {"help", no_argument, NULL, '?' + 256},
 	        {NULL, 0, NULL, 0},
 	};
 	int have_addr = 0, c;
@@ -175,6 +176,7 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 		case 'z': o->zone = optarg; break;
 		case 's': o->sources = atol(optarg); break;
 		case 'n': o->no_query = 1; break;
+		case '?' + 256: fputs(usage_text, stdout); return 4;
 		case 'b':
 			if (inet_pton(AF_INET, optarg, &o->source_base) != 1) {
 				return usage(
@@ -514,7 +516,7 @@ int main(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	int rc = parse_opts(argc, argv, &r.o);
 	if (rc != 0) {
-		return rc;
+		return rc == 4 ? 0 : rc; /* 4: --help */
 	}
 	raise_fd_limit();
 	/* A server closing first must not kill the generator. */
