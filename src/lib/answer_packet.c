@@ -10,6 +10,10 @@
 #include <libknot/packet/pkt.h>
 #include <libknot/rrtype/rrsig.h>
 
+/* RRSIG RDATA before the signer's name (RFC 4034 3.1): type covered,
+ * algorithm, labels, original TTL, expiration, inception, key tag. */
+#define RRSIG_FIXED_LEN 18
+
 /* RRSIG expirations are 32-bit serial times (RFC 4034 3.1.5): pick the
  * instance nearest to now. */
 static time_t serial_time(uint32_t value, time_t now)
@@ -22,7 +26,10 @@ static void add_rrsigs(const knot_rrset_t *rr, time_t now, time_t *earliest)
 {
 	for (uint16_t i = 0; i < rr->rrs.count; i++) {
 		const knot_rdata_t *rd = knot_rdataset_at(&rr->rrs, i);
-		if (knot_rrsig_type_covered(rd) != KNOT_RRTYPE_TLSA) {
+		/* knot_pkt_parse does not check RDATA: the accessors read
+		 * the fixed fields, so a shorter RRSIG is skipped. */
+		if (rd->len < RRSIG_FIXED_LEN ||
+		    knot_rrsig_type_covered(rd) != KNOT_RRTYPE_TLSA) {
 			continue;
 		}
 		time_t exp = serial_time(knot_rrsig_sig_expiration(rd), now);

@@ -113,6 +113,41 @@ static int copy_issuer_as_subject(gnutls_x509_crt_t from, gnutls_x509_crt_t to)
 	}
 }
 
+/* A stand-in issuer to sign the anchor with: the anchor's own name (the
+ * issuer of child) and the throwaway signer's key. GnuTLS takes the
+ * signature parameters from the issuer certificate's key, which must be of
+ * the signer's algorithm: passing the anchor itself as its issuer fails
+ * (GNUTLS_E_CONSTRAINT_ERROR) for RSA and EdDSA TA keys. */
+static int throwaway_issuer(gnutls_x509_crt_t child, gnutls_privkey_t signer,
+                            gnutls_x509_crt_t *out)
+{
+	gnutls_pubkey_t pub = NULL;
+	gnutls_x509_crt_t issuer = NULL;
+	int rc = gnutls_pubkey_init(&pub);
+	if (rc >= 0) {
+		rc = gnutls_pubkey_import_privkey(pub, signer, 0, 0);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_init(&issuer);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_version(issuer, 3);
+	}
+	if (rc >= 0) {
+		rc = copy_issuer_as_subject(child, issuer);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_pubkey(issuer, pub);
+	}
+	gnutls_pubkey_deinit(pub);
+	if (rc < 0) {
+		gnutls_x509_crt_deinit(issuer);
+		return rc;
+	}
+	*out = issuer;
+	return 0;
+}
+
 /* Builds a stand-in anchor certificate carrying the TA public key: its
  * subject is the issuer of child and its key id the child's authority key
  * id, signed by a throwaway key (an anchor's own signature is never
@@ -173,10 +208,15 @@ static int synthesise_anchor(const gnutls_datum_t *spki,
 		        GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0,
 		        NULL, 0);
 	}
+	gnutls_x509_crt_t issuer = NULL;
 	if (rc >= 0) {
-		rc = gnutls_x509_crt_privkey_sign(ta, ta, signer,
+		rc = throwaway_issuer(child, signer, &issuer);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_privkey_sign(ta, issuer, signer,
 		                                  GNUTLS_DIG_SHA256, 0);
 	}
+	gnutls_x509_crt_deinit(issuer);
 	gnutls_privkey_deinit(signer);
 	gnutls_pubkey_deinit(pub);
 	if (rc < 0) {

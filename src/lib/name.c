@@ -21,11 +21,13 @@ static int has_non_ascii(const char *s)
 	return 0;
 }
 
-/* Maps U-labels to A-labels (IDNA2008 through GnuTLS/libidn2). */
-static dance_code_t to_a_labels(const char *in, char *out, dance_error_t *err)
+/* One U-label to its A-label (IDNA2008 through GnuTLS/libidn2), appended
+ * to out (size DANCE_NAME_MAX, *used octets so far). */
+static dance_code_t map_label(const char *label, size_t len, const char *in,
+                              char *out, size_t *used, dance_error_t *err)
 {
 	gnutls_datum_t mapped = {NULL, 0};
-	int rc = gnutls_idna_map(in, (unsigned)strlen(in), &mapped, 0);
+	int rc = gnutls_idna_map(label, (unsigned)len, &mapped, 0);
 	if (rc < 0) {
 		return dance_error_set(err, DANCE_EINVAL,
 		                       "name \"%s\" is not a valid "
@@ -33,16 +35,60 @@ static dance_code_t to_a_labels(const char *in, char *out, dance_error_t *err)
 		                       in, gnutls_strerror(rc));
 	}
 	dance_code_t code = DANCE_OK;
-	if (mapped.size >= DANCE_NAME_MAX) {
+	if (*used + mapped.size >= DANCE_NAME_MAX) {
 		code = dance_error_set(err, DANCE_EINVAL,
 		                       "name \"%s\" is too long as A-labels",
 		                       in);
 	} else {
-		memcpy(out, mapped.data, mapped.size);
-		out[mapped.size] = '\0';
+		memcpy(out + *used, mapped.data, mapped.size);
+		*used += mapped.size;
 	}
 	gnutls_free(mapped.data);
 	return code;
+}
+
+/* Maps the U-labels of a name to A-labels, label by label: ASCII labels
+ * are kept as they are (IDNA mapping of a whole name would drop the
+ * leading '_' of "_xfr-client"), and checked later like any name. */
+static dance_code_t to_a_labels(const char *in, char *out, dance_error_t *err)
+{
+	size_t used = 0;
+	const char *label = in;
+	for (;;) {
+		const char *dot = strchr(label, '.');
+		size_t len =
+		        dot != NULL ? (size_t)(dot - label) : strlen(label);
+		char piece[DANCE_NAME_MAX];
+		snprintf(piece, sizeof(piece), "%.*s", (int)len, label);
+		dance_code_t rc = DANCE_OK;
+		if (has_non_ascii(piece)) {
+			rc = map_label(piece, len, in, out, &used, err);
+		} else if (used + len >= DANCE_NAME_MAX) {
+			rc = dance_error_set(err, DANCE_EINVAL,
+			                     "name \"%s\" is too long as "
+			                     "A-labels",
+			                     in);
+		} else {
+			memcpy(out + used, piece, len);
+			used += len;
+		}
+		if (rc != DANCE_OK) {
+			return rc;
+		}
+		if (dot == NULL) {
+			break;
+		}
+		if (used + 1 >= DANCE_NAME_MAX) {
+			return dance_error_set(err, DANCE_EINVAL,
+			                       "name \"%s\" is too long as "
+			                       "A-labels",
+			                       in);
+		}
+		out[used++] = '.';
+		label = dot + 1;
+	}
+	out[used] = '\0';
+	return DANCE_OK;
 }
 
 static int label_char_ok(char c)
@@ -128,7 +174,7 @@ dance_code_t dance_name_normalize(const char *in, char *out, dance_error_t *err)
 	} else {
 		snprintf(buf, sizeof(buf), "%s", in);
 	}
-	size_t len = strlen(buf);
+	size_t len = rc == DANCE_OK ? strlen(buf) : 0;
 	if (rc == DANCE_OK && len > 0 && buf[len - 1] == '.') {
 		buf[--len] = '\0';
 	}
@@ -220,8 +266,11 @@ dance_code_t dance_name_from_owner(const char *template_, const char *owner,
 		return rc;
 	}
 	size_t n = strlen(norm), s = strlen(suffix);
+	if (s > 0 && suffix[s - 1] == '.') {
+		s--; /* a template's trailing dot is gone from the owner */
+	}
 	if (n <= prefix_len + s || strncasecmp(norm, tmpl, prefix_len) != 0 ||
-	    strcasecmp(norm + n - s, suffix) != 0) {
+	    strncasecmp(norm + n - s, suffix, s) != 0) {
 		return dance_error_set(err, DANCE_ENOTFOUND,
 		                       "owner \"%s\" does not fit the template "
 		                       "\"%s\"",
@@ -229,7 +278,21 @@ dance_code_t dance_name_from_owner(const char *template_, const char *owner,
 	}
 	snprintf(middle, sizeof(middle), "%.*s", (int)(n - prefix_len - s),
 	         norm + prefix_len);
-	return dance_name_normalize(middle, out, err);
+	rc = dance_name_normalize(middle, out, err);
+	/* Exact inverse only: normalising may drop a trailing dot of the
+	 * middle part ("x.b" under "{name}b" would give "x", whose owner is
+	 * "xb"), so the owner must come back from the name. */
+	char back[DANCE_NAME_MAX];
+	if (rc == DANCE_OK &&
+	    (dance_owner_from_template(tmpl, out, back, NULL) != DANCE_OK ||
+	     strcmp(back, norm) != 0)) {
+		out[0] = '\0';
+		rc = dance_error_set(err, DANCE_ENOTFOUND,
+		                     "owner \"%s\" does not fit the template "
+		                     "\"%s\"",
+		                     owner, tmpl);
+	}
+	return rc;
 }
 
 void dance_name_list_clear(dance_name_list_t *list)

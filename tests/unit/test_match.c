@@ -207,6 +207,33 @@ static void test_ta_absent_from_chain(void)
 	                DANCE_MATCH_TA_PATH);
 }
 
+/* A full TA key (2 1 0) that is not presented matches whatever its
+ * algorithm: the anchor libdance synthesises around it is signed by a
+ * throwaway key of another algorithm (found by fuzzing: RSA and Ed25519
+ * anchors used to fail closed). */
+static void test_ta_full_key_every_algorithm(void)
+{
+	static const fx_keytype_t types[3] = {FX_RSA, FX_ECDSA, FX_ED25519};
+	fx_cert_spec_t ca = {.cn = "Algorithm CA", .is_ca = 1};
+	fx_cert_spec_t leaf = {.cn = "ns2", .san_dns = {NAME}};
+	for (int i = 0; i < 3; i++) {
+		fx_key_t *ca_key = fx_key_new(types[i]);
+		fx_key_t *leaf_key = fx_key_new(FX_ECDSA);
+		fx_cert_t *ca_cert = fx_cert_new(ca_key, &ca, NULL, NULL);
+		fx_cert_t *leaf_cert =
+		        fx_cert_new(leaf_key, &leaf, ca_cert, ca_key);
+		const fx_cert_t *chain[] = {leaf_cert};
+		rec_spec_t full_key[] = {{ca_cert, 2, 1, 0, 0}};
+		dance_match_result_t res;
+		CU_ASSERT_EQUAL(run(full_key, 1, chain, 1, &with_name, &res),
+		                DANCE_MATCH_OK);
+		fx_cert_free(leaf_cert);
+		fx_cert_free(ca_cert);
+		fx_key_free(leaf_key);
+		fx_key_free(ca_key);
+	}
+}
+
 static void test_ta_wrong_signature(void)
 {
 	need_pki();
@@ -504,6 +531,8 @@ void register_match_suite(void)
 	CU_add_test(s, "DANE-EE: expired leaf, other name still match",
 	            test_ee_ignores_dates_and_names);
 	CU_add_test(s, "DANE-TA: TA in chain", test_ta_in_chain);
+	CU_add_test(s, "DANE-TA: full TA key of every algorithm",
+	            test_ta_full_key_every_algorithm);
 	CU_add_test(s, "DANE-TA: TA absent; full TA 2 0 0 / 2 1 0",
 	            test_ta_absent_from_chain);
 	CU_add_test(s, "DANE-TA: wrong TA signature", test_ta_wrong_signature);

@@ -41,6 +41,10 @@ static void test_normalize_ok(void)
 	            "cher.Example.",
 	            "xn--bcher-kva.example");
 	expect_norm("xn--bcher-kva.example", "xn--bcher-kva.example");
+	/* ASCII labels beside a U-label keep their leading underscore. */
+	expect_norm("_xfr-client.b\xc3\xbc"
+	            "cher.example",
+	            "_xfr-client.xn--bcher-kva.example");
 	expect_norm("localhost", "localhost");
 }
 
