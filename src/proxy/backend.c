@@ -1,5 +1,6 @@
 /* backend.c: relayed queries to the primary and their answer streams. */
 #include "backend.h"
+#include "frame.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -171,15 +172,14 @@ static int handle_message(dp_backend_t *b, uint8_t *msg, size_t len)
 
 static void process(dp_backend_t *b)
 {
-	while (b->rbuf != NULL && !b->closing && !b->paused && b->rlen >= 2) {
-		uint8_t *p = b->rbuf + b->roff;
-		size_t mlen = ((size_t)p[0] << 8) | p[1];
-		if (b->rlen < 2 + mlen) {
-			break;
-		}
-		b->roff += 2 + mlen;
-		b->rlen -= 2 + mlen;
-		if (handle_message(b, p + 2, mlen) != 0) {
+	uint8_t *msg = NULL;
+	size_t mlen = 0, took = 0;
+	while (b->rbuf != NULL && !b->closing && !b->paused &&
+	       (took = dp_frame_next(b->rbuf + b->roff, b->rlen, &msg, &mlen)) >
+	               0) {
+		b->roff += took;
+		b->rlen -= took;
+		if (handle_message(b, msg, mlen) != 0) {
 			return;
 		}
 	}

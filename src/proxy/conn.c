@@ -2,6 +2,7 @@
  * timeout, DNS-over-TCP framing of the input, output with its pending
  * byte count, idle timeout, closing. Queries are query.c's. */
 #include "conn.h"
+#include "frame.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -213,14 +214,14 @@ int conn_send_message(dp_conn_t *c, const uint8_t *msg, size_t len)
 /* Handles complete queries in the plaintext buffer, one at a time. */
 static void handle_buffered(dp_conn_t *c)
 {
-	size_t off = 0;
-	while (!c->busy && !c->closing && c->pt_len - off >= 2) {
-		size_t mlen = ((size_t)c->pt[off] << 8) | c->pt[off + 1];
-		if (c->pt_len - off < 2 + mlen) {
-			break;
-		}
-		query_handle(c, c->pt + off + 2, mlen);
-		off += 2 + mlen;
+	size_t off = 0, took = 0;
+	uint8_t *msg = NULL;
+	size_t mlen = 0;
+	while (!c->busy && !c->closing &&
+	       (took = dp_frame_next(c->pt + off, c->pt_len - off, &msg,
+	                             &mlen)) > 0) {
+		query_handle(c, msg, mlen);
+		off += took;
 	}
 	if (off > 0) {
 		memmove(c->pt, c->pt + off, c->pt_len - off);
@@ -518,6 +519,11 @@ void dp_conn_accept(dp_server_t *s, uv_stream_t *listener)
 	}
 	s->conns = c;
 	uv_tcp_nodelay(&c->tcp, 1);
+	/* A bounded send buffer: what a slow secondary has not read yet
+	 * stays within it, so the backend is paused (and pushed back on)
+	 * instead of megabytes of the zone waiting in the kernel. */
+	int sndbuf = DP_CLIENT_SNDBUF;
+	uv_send_buffer_size((uv_handle_t *)&c->tcp, &sndbuf);
 	uv_timer_init(s->loop, &c->timer);
 	c->timer.data = c;
 	uv_timer_start(&c->timer, on_timer, cfg->handshake_timeout_ms,

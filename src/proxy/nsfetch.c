@@ -1,5 +1,6 @@
 /* nsfetch.c: NS RRsets of ns-derived zones from the backend. */
 #include "nsfetch.h"
+#include "frame.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -135,13 +136,12 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		return;
 	}
 	f->len += (size_t)n;
-	if (f->len >= 2) {
-		size_t mlen = ((size_t)f->buf[0] << 8) | f->buf[1];
-		if (f->len >= 2 + mlen) {
-			got_answer(f, f->buf + 2, mlen);
-		} else if (f->len == FETCH_BUF) {
-			finish(f, "answer too long");
-		}
+	uint8_t *msg = NULL;
+	size_t mlen = 0;
+	if (dp_frame_next(f->buf, f->len, &msg, &mlen) > 0) {
+		got_answer(f, msg, mlen);
+	} else if (f->len == FETCH_BUF) {
+		finish(f, "answer too long");
 	}
 }
 

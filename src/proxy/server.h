@@ -16,6 +16,7 @@
 
 #define DP_BACKPRESSURE_HIGH (256 * 1024) /* stop reading the backend */
 #define DP_BACKEND_RCVBUF    (128 * 1024) /* backend socket receive buffer */
+#define DP_CLIENT_SNDBUF     (128 * 1024) /* client socket send buffer */
 #define DP_BACKPRESSURE_LOW  (64 * 1024)  /* resume */
 #define DP_STOP_GRACE_MS     10000
 #define DP_NS_REFRESH_MS     60000

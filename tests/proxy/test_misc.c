@@ -1,9 +1,11 @@
-/* test_misc.c: per-address connection counts and the stats JSON. */
+/* test_misc.c: per-address connection counts, the stats JSON and DNS
+ * over TCP framing. */
 #include <stdio.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
 
+#include "frame.h"
 #include "limits.h"
 #include "stats.h"
 #include "suites.h"
@@ -76,9 +78,38 @@ static void test_stats_json(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"decisions\":{}}"));
 }
 
+static void test_framing(void)
+{
+	uint8_t stream[] = {0, 3, 'a', 'b', 'c', 0, 0, 0, 2, 'x'};
+	uint8_t *msg = NULL;
+	size_t mlen = 99;
+	/* A whole message, then an empty one, then one cut short. */
+	CU_ASSERT_EQUAL(dp_frame_next(stream, sizeof(stream), &msg, &mlen), 5);
+	CU_ASSERT_PTR_EQUAL(msg, stream + 2);
+	CU_ASSERT_EQUAL(mlen, 3);
+	CU_ASSERT_EQUAL(dp_frame_next(stream + 5, 5, &msg, &mlen), 2);
+	CU_ASSERT_EQUAL(mlen, 0);
+	CU_ASSERT_EQUAL(dp_frame_next(stream + 7, 3, &msg, &mlen), 0);
+	CU_ASSERT_PTR_NULL(msg);
+	CU_ASSERT_EQUAL(mlen, 2); /* announced, not yet here */
+	/* Less than a prefix, or nothing. */
+	CU_ASSERT_EQUAL(dp_frame_next(stream, 1, &msg, &mlen), 0);
+	CU_ASSERT_EQUAL(mlen, 0);
+	CU_ASSERT_EQUAL(dp_frame_next(NULL, 0, &msg, &mlen), 0);
+	/* The largest message. */
+	static uint8_t big[2 + 65535];
+	big[0] = 0xff;
+	big[1] = 0xff;
+	CU_ASSERT_EQUAL(dp_frame_next(big, sizeof(big) - 1, &msg, &mlen), 0);
+	CU_ASSERT_EQUAL(dp_frame_next(big, sizeof(big), &msg, &mlen),
+	                sizeof(big));
+	CU_ASSERT_EQUAL(mlen, 65535);
+}
+
 void register_misc_suite(void)
 {
 	CU_pSuite s = CU_add_suite("misc", NULL, NULL);
 	CU_add_test(s, "per-address limits", test_limits);
 	CU_add_test(s, "stats JSON", test_stats_json);
+	CU_add_test(s, "DNS over TCP framing", test_framing);
 }
