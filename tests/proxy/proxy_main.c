@@ -8,6 +8,7 @@
 #include <gnutls/gnutls.h>
 #include <libknot/libknot.h>
 
+#include "../common/cunit_run.h"
 #include "suites.h"
 
 /* An SOA RRset of zone with serial, or an A record h.zone. */
@@ -92,30 +93,7 @@ int main(int argc, char **argv)
 	register_tsig_suite();
 	register_proxyv2_suite();
 	register_misc_suite();
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	if (argc > 1) {
-		for (int i = 1; i < argc; i++) {
-			CU_pSuite suite = CU_get_suite(argv[i]);
-			if (suite == NULL) {
-				fprintf(stderr,
-				        "dance-proxy-unit: no suite %s\n",
-				        argv[i]);
-				CU_cleanup_registry();
-				return 2;
-			}
-			CU_basic_run_suite(suite);
-		}
-	} else {
-		CU_basic_run_tests();
-	}
-	unsigned failed =
-	        CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	unsigned ran = CU_get_number_of_tests_run();
-	CU_cleanup_registry();
+	int rc = dance_cunit_run("dance-proxy-unit", argc, argv);
 	gnutls_global_deinit();
-	if (ran == 0) {
-		fprintf(stderr, "dance-proxy-unit: no test ran\n");
-		return 1;
-	}
-	return failed == 0 ? 0 : 1;
+	return rc;
 }

@@ -75,8 +75,9 @@ mt_start_knotd() {
 	return 1
 }
 
-# Stops the knotd whose pidfile is given (idempotent).
-mt_stop_knotd() {
+# Stops the process whose pid is in PIDFILE (idempotent, bounded: 5 s,
+# then SIGKILL) and removes PIDFILE.
+mt_stop_pidfile() {
 	local pidfile=$1 pid
 	[ -f "$pidfile" ] || return 0
 	pid=$(cat "$pidfile" 2>/dev/null || true)
@@ -88,6 +89,11 @@ mt_stop_knotd() {
 		kill -9 "$pid" 2>/dev/null || true
 	fi
 	rm -f "$pidfile"
+}
+
+# Stops the knotd whose pidfile is given (idempotent).
+mt_stop_knotd() {
+	mt_stop_pidfile "$1"
 }
 
 # The SOA serial a server on PORT serves for ZONE ("" if none).

@@ -6,22 +6,6 @@
 # Every server started here has a pidfile under its own directory; the
 # stop functions stop exactly that process.
 
-# Stops the process whose pid is in PIDFILE (idempotent, bounded: 5 s,
-# then SIGKILL) and removes PIDFILE.
-px_stop_pidfile() {
-	local pidfile=$1 pid
-	[ -f "$pidfile" ] || return 0
-	pid=$(cat "$pidfile" 2>/dev/null || true)
-	if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
-		for _ in $(seq 1 100); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -9 "$pid" 2>/dev/null || true
-	fi
-	rm -f "$pidfile"
-}
-
 # A TSIG secret (base64 of 32 random bytes).
 px_tsig_secret() {
 	head -c 32 /dev/urandom | base64
@@ -93,7 +77,7 @@ px_nsd_reload() {
 }
 
 px_stop_nsd() {
-	px_stop_pidfile "$1/nsd.pid"
+	mt_stop_pidfile "$1/nsd.pid"
 }
 
 # The resolver section of a proxy config for the test DNS whose env file
