@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "dance/error.h"
@@ -120,6 +121,10 @@ void dance_tlsa_answer_clear(dance_tlsa_answer_t *a);
 dance_code_t dance_tlsa_answer_copy(dance_tlsa_answer_t *dst,
                                     const dance_tlsa_answer_t *src,
                                     dance_error_t *err);
+
+/* True for an IPv4 address in 127.0.0.0/8 or IPv6 ::1: the only resolver
+ * AD mode trusts, and the only backend dance-proxy relays to. */
+int dance_addr_is_loopback(const struct sockaddr_storage *ss);
 
 /* "secure", "insecure", "bogus", "nxdomain", "nodata", "servfail",
  * "timeout". */

@@ -133,17 +133,6 @@ const yp_item_t md_config_schema[] = {
 
 /* ---- checks of the section as a whole ---- */
 
-static int is_loopback(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *v4 = (const struct sockaddr_in *)ss;
-		return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
-	}
-	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)ss;
-	return ss->ss_family == AF_INET6 &&
-	       IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
-}
-
 static const char *check_resolvers(unsigned mode, const knotd_conf_t *servers)
 {
 	if (mode != DANCE_RESOLVE_RECURSE && servers->count == 0) {
@@ -156,7 +145,7 @@ static const char *check_resolvers(unsigned mode, const knotd_conf_t *servers)
 			return "resolver: must be an IP address[@port], not a "
 			       "UNIX socket";
 		}
-		if (mode == DANCE_RESOLVE_AD && !is_loopback(ss)) {
+		if (mode == DANCE_RESOLVE_AD && !dance_addr_is_loopback(ss)) {
 			return "resolver: resolver-mode ad trusts the AD bit "
 			       "only from a resolver on loopback (127.0.0.0/8 "
 			       "or ::1)";

@@ -83,14 +83,15 @@ static dance_code_t parse_server(const char *text, resolver_server_t *s,
 	return DANCE_OK;
 }
 
-static int is_loopback(const resolver_server_t *s)
+int dance_addr_is_loopback(const struct sockaddr_storage *ss)
 {
-	if (s->addr.ss_family == AF_INET) {
-		const struct sockaddr_in *v4 = (const void *)&s->addr;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *v4 = (const void *)ss;
 		return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
 	}
-	const struct sockaddr_in6 *v6 = (const void *)&s->addr;
-	return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+	const struct sockaddr_in6 *v6 = (const void *)ss;
+	return ss->ss_family == AF_INET6 &&
+	       IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
 }
 
 static dance_code_t check_config(const dance_resolver_config_t *cfg,
@@ -122,7 +123,7 @@ static dance_code_t check_config(const dance_resolver_config_t *cfg,
 		if (rc != DANCE_OK) {
 			return rc;
 		}
-		int loopback = is_loopback(&r->servers[i]);
+		int loopback = dance_addr_is_loopback(&r->servers[i].addr);
 		if (cfg->mode == DANCE_RESOLVE_AD && !loopback) {
 			return dance_error_set(
 			        err, DANCE_EINVAL,

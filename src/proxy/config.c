@@ -91,14 +91,7 @@ int dp_addr_parse(const char *text, unsigned default_port, dp_addr_t *out)
 
 int dp_addr_is_loopback(const dp_addr_t *a)
 {
-	if (a->ss.ss_family == AF_INET) {
-		const struct sockaddr_in *v4 =
-		        (const struct sockaddr_in *)&a->ss;
-		return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
-	}
-	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&a->ss;
-	return a->ss.ss_family == AF_INET6 &&
-	       IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+	return dance_addr_is_loopback(&a->ss);
 }
 
 static int parse_uint(const char *v, unsigned long min, unsigned long max,
