@@ -102,6 +102,27 @@ static int decide(md_ctx_t *ctx, knotd_mod_t *mod, knotd_qdata_t *qdata,
 	return d.allow;
 }
 
+/* The key of the answer this message belongs to (repeat.h). */
+static void answer_key(const knotd_qdata_t *qdata, const md_peer_t *peer,
+                       md_repeat_key_t *key)
+{
+	const knot_dname_t *qname = knot_pkt_qname(qdata->query);
+	const dance_creds_t *creds = &peer->creds;
+	memset(key, 0, sizeof(*key));
+	key->thread = qdata->params->thread_id;
+	key->conn = peer->conn;
+	key->conn_len = peer->conn_len;
+	key->stream = qdata->params->quic_stream;
+	key->qname = qname;
+	key->qname_len = qname != NULL ? knot_dname_size(qname) : 0;
+	key->qtype = knot_pkt_qtype(qdata->query);
+	key->msgid = knot_wire_get_id(qdata->query->wire);
+	if (creds->count > 0 && creds->certs != NULL) {
+		key->leaf = creds->certs[0].data;
+		key->leaf_len = creds->certs[0].size;
+	}
+}
+
 static knotd_state_t transfer_begin(knotd_state_t state, knot_pkt_t *pkt,
                                     knotd_qdata_t *qdata, knotd_mod_t *mod)
 {
@@ -113,7 +134,9 @@ static knotd_state_t transfer_begin(knotd_state_t state, knot_pkt_t *pkt,
 	md_ctx_t *ctx = knotd_mod_ctx(mod);
 	md_peer_t peer;
 	md_peer_read(qdata->params, &peer);
-	int allow = md_repeat_find(&ctx->repeat, qdata, &peer);
+	md_repeat_key_t key;
+	answer_key(qdata, &peer, &key);
+	int allow = md_repeat_find(&ctx->repeat, &key);
 	if (allow >= 0) {
 		return allow ? state : refuse(qdata);
 	}
@@ -129,8 +152,16 @@ static knotd_state_t transfer_begin(knotd_state_t state, knot_pkt_t *pkt,
 	} else {
 		allow = decide(ctx, mod, qdata, zone, &peer);
 	}
-	md_repeat_store(&ctx->repeat, qdata, &peer, allow);
+	md_repeat_store(&ctx->repeat, &key, allow);
 	return allow ? state : refuse(qdata);
+}
+
+/* A final state ends the answer; anything else is knotd's "produce more
+ * messages" (its layer's PRODUCE, which module.h does not name). */
+static int answer_complete(knotd_state_t state)
+{
+	return state == KNOTD_STATE_NOOP || state == KNOTD_STATE_DONE ||
+	       state == KNOTD_STATE_FAIL || state == KNOTD_STATE_FINAL;
 }
 
 static knotd_state_t transfer_end(knotd_state_t state, knot_pkt_t *pkt,
@@ -139,7 +170,8 @@ static knotd_state_t transfer_end(knotd_state_t state, knot_pkt_t *pkt,
 	(void)pkt;
 	if (is_transfer(qdata)) {
 		md_ctx_t *ctx = knotd_mod_ctx(mod);
-		md_repeat_end(&ctx->repeat, qdata, state);
+		md_repeat_end(&ctx->repeat, qdata->params->thread_id,
+		              answer_complete(state));
 	}
 	return state;
 }

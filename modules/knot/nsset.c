@@ -7,6 +7,8 @@
 
 #include <libknot/libknot.h>
 
+#include <dance/name.h>
+
 typedef char md_name_t[DANCE_NAME_MAX];
 
 struct md_nszone {
@@ -100,7 +102,7 @@ static int same_hosts(const md_nszone_t *z, md_name_t *hosts, size_t count)
 	return 1;
 }
 
-static void log_hosts(knotd_mod_t *mod, const char *zone, md_name_t *hosts,
+static void log_names(knotd_mod_t *mod, const char *zone, const char **hosts,
                       size_t count)
 {
 	char list[1024] = "";
@@ -114,32 +116,63 @@ static void log_hosts(knotd_mod_t *mod, const char *zone, md_name_t *hosts,
 	              count > 0 ? list : "none");
 }
 
-/* Gives hosts to the authorizer; takes ownership of hosts. */
+/* The hosts that can be identities, in names[]; their count. An NS
+ * target that is not a usable name (e.g. "weird\.label.zone." with an
+ * escaped dot) is skipped and said, so one odd record cannot keep the
+ * whole set, or a host removed from it, from being applied. */
+static size_t usable_hosts(knotd_mod_t *mod, const char *zone, md_name_t *hosts,
+                           size_t count, const char **names)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < count; i++) {
+		char normal[DANCE_NAME_MAX];
+		dance_error_t err;
+		dance_error_clear(&err);
+		if (dance_name_normalize(hosts[i], normal, &err) != DANCE_OK) {
+			knotd_mod_log(mod, LOG_WARNING,
+			              "zone %s, NS target '%s' skipped, it "
+			              "cannot be an identity: %s",
+			              zone, hosts[i], err.reason);
+			continue;
+		}
+		names[n++] = hosts[i];
+	}
+	return n;
+}
+
+/* Gives hosts to the authorizer; takes ownership of hosts. When the
+ * authorizer refuses the new set, the zone's NS-derived set is emptied
+ * (fail closed: a host removed from the NS RRset must not stay allowed)
+ * until the NS RRset changes again. */
 static void hand_over(md_nszone_t *z, dance_authz_t *authz, knotd_mod_t *mod,
                       md_name_t *hosts, size_t count)
 {
 	const char **names = calloc(count > 0 ? count : 1, sizeof(*names));
 	if (names == NULL) {
+		knotd_mod_log(mod, LOG_ERR,
+		              "zone %s, NS-derived identities not updated, "
+		              "none allowed: out of memory",
+		              z->zone);
+		(void)dance_authz_set_ns(authz, z->zone, NULL, 0, NULL);
 		free(hosts);
 		return;
 	}
-	for (size_t i = 0; i < count; i++) {
-		names[i] = hosts[i];
-	}
+	size_t usable = usable_hosts(mod, z->zone, hosts, count, names);
 	dance_error_t err;
 	dance_error_clear(&err);
-	if (dance_authz_set_ns(authz, z->zone, names, count, &err) !=
+	if (dance_authz_set_ns(authz, z->zone, names, usable, &err) ==
 	    DANCE_OK) {
-		knotd_mod_log(mod, LOG_ERR,
-		              "zone %s, NS-derived identities not updated: %s",
-		              z->zone, err.reason);
-		free(hosts);
+		log_names(mod, z->zone, names, usable);
 	} else {
-		log_hosts(mod, z->zone, hosts, count);
-		free(z->hosts);
-		z->hosts = hosts;
-		z->count = count;
+		knotd_mod_log(mod, LOG_ERR,
+		              "zone %s, NS-derived identities not updated, "
+		              "none allowed until the next change: %s",
+		              z->zone, err.reason);
+		(void)dance_authz_set_ns(authz, z->zone, names, 0, NULL);
 	}
+	free(z->hosts);
+	z->hosts = hosts;
+	z->count = count;
 	free(names);
 }
 

@@ -98,6 +98,46 @@ static void read_credentials(gnutls_session_t session, dance_creds_t *creds)
 	creds->count = count;
 }
 
+/* Appends len bytes of data to the connection marker (bounded). */
+static void mark(md_peer_t *out, const void *data, size_t len)
+{
+	if (len > sizeof(out->conn) - out->conn_len) {
+		len = sizeof(out->conn) - out->conn_len;
+	}
+	memcpy(out->conn + out->conn_len, data, len);
+	out->conn_len += len;
+}
+
+/* The handshake's randoms: the server's 32 bytes are drawn anew by knotd's
+ * GnuTLS for every handshake (resumed ones too), so no later connection
+ * has them. A tag byte keeps them apart from a socket marker. */
+static void mark_tls_connection(gnutls_session_t session, md_peer_t *out)
+{
+	gnutls_datum_t client = {NULL, 0}, server = {NULL, 0};
+	gnutls_session_get_random(session, &client, &server);
+	if (server.size == 0) {
+		return; /* no marker: no decision is remembered */
+	}
+	mark(out, "T", 1);
+	mark(out, client.data, client.size);
+	mark(out, server.data, server.size);
+}
+
+/* Plain TCP or UDP: the socket and the peer's address and port. */
+static void mark_socket(const knotd_qdata_params_t *params, md_peer_t *out)
+{
+	mark(out, "S", 1);
+	mark(out, &params->socket, sizeof(params->socket));
+	if (params->remote == NULL) {
+		return;
+	}
+	if (params->remote->ss_family == AF_INET) {
+		mark(out, params->remote, sizeof(struct sockaddr_in));
+	} else if (params->remote->ss_family == AF_INET6) {
+		mark(out, params->remote, sizeof(struct sockaddr_in6));
+	}
+}
+
 void md_peer_read(const knotd_qdata_params_t *params, md_peer_t *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -107,9 +147,11 @@ void md_peer_read(const knotd_qdata_params_t *params, md_peer_t *out)
 	         protocol_name(params->proto));
 	if (params->proto != KNOTD_QUERY_PROTO_TLS ||
 	    params->tls_conn == NULL || params->tls_conn->session == NULL) {
+		mark_socket(params, out);
 		return;
 	}
 	out->session = params->tls_conn->session;
+	mark_tls_connection(out->session, out);
 	check_tls_session(out->session, out);
 	read_credentials(out->session, &out->creds);
 }

@@ -4,7 +4,8 @@
  * ALPN "dot" (RFC 9103 7.1/7.2), and the client certificate chain or raw
  * public key the peer presented in the TLS handshake (GnuTLS session of
  * knotd's TLS connection). Nothing is copied: the credentials point into
- * the session and are valid during the query only.
+ * the session and are valid during the query only. Also a marker of the
+ * connection itself, for the decision memory (repeat.h).
  */
 #ifndef MOD_DANCE_PEER_H
 #define MOD_DANCE_PEER_H
@@ -14,6 +15,8 @@
 
 #include <dance/match.h>
 
+#include "repeat.h"
+
 #define MD_PEER_ADDR_MAX 64
 
 typedef struct md_peer {
@@ -22,6 +25,11 @@ typedef struct md_peer {
 	char transport[64];          /* "TLS 1.3, ALPN dot", "plain TCP", ... */
 	gnutls_session_t session;    /* NULL unless over TLS */
 	dance_creds_t creds;         /* count 0 when nothing was presented */
+	/* What no other connection can reproduce (repeat.h): over TLS the
+	 * handshake's client and server randoms, else the socket and the
+	 * peer's address. */
+	uint8_t conn[MD_REPEAT_CONN_MAX];
+	size_t conn_len;
 } md_peer_t;
 
 /* Fills *out from the query's processing parameters. */

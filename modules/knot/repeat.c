@@ -1,4 +1,5 @@
-/* repeat.c: per-thread memory of the decision of the query in progress. */
+/* repeat.c: per-thread memory of the decision of the answer in progress.
+ */
 #include "repeat.h"
 
 #include <stdlib.h>
@@ -25,97 +26,80 @@ void md_repeat_free(md_repeat_t *r)
 	r->count = 0;
 }
 
-static md_repeat_slot_t *slot_of(const md_repeat_t *r,
-                                 const knotd_qdata_t *qdata)
+static md_repeat_slot_t *slot_of(const md_repeat_t *r, unsigned thread)
 {
-	unsigned thread = qdata->params->thread_id;
 	return thread < r->count ? &r->slots[thread] : NULL;
 }
 
-static const gnutls_datum_t *presented_leaf(const md_peer_t *peer)
+static int same_bytes(const uint8_t *a, size_t a_len, const uint8_t *b,
+                      size_t b_len)
 {
-	if (peer->creds.count == 0 || peer->creds.certs == NULL) {
-		return NULL;
-	}
-	return &peer->creds.certs[0];
+	return a_len == b_len && (a_len == 0 || memcmp(a, b, a_len) == 0);
 }
 
-static uint16_t message_id(const knotd_qdata_t *qdata)
+static int same_answer(const md_repeat_slot_t *s, const md_repeat_key_t *k)
 {
-	return knot_wire_get_id(qdata->query->wire);
+	return s->stream == k->stream && s->qtype == k->qtype &&
+	       s->msgid == k->msgid &&
+	       same_bytes(s->conn, s->conn_len, k->conn, k->conn_len) &&
+	       same_bytes(s->qname, s->qname_len, k->qname, k->qname_len) &&
+	       same_bytes(s->leaf, s->leaf_len, k->leaf, k->leaf_len);
 }
 
-static int same_leaf(const md_repeat_slot_t *s, const md_peer_t *peer)
+int md_repeat_find(const md_repeat_t *r, const md_repeat_key_t *key)
 {
-	const gnutls_datum_t *leaf = presented_leaf(peer);
-	size_t len = leaf != NULL ? leaf->size : 0;
-	return len == s->leaf_len &&
-	       (len == 0 || memcmp(s->leaf, leaf->data, len) == 0);
-}
-
-int md_repeat_find(const md_repeat_t *r, const knotd_qdata_t *qdata,
-                   const md_peer_t *peer)
-{
-	const md_repeat_slot_t *s = slot_of(r, qdata);
-	if (s == NULL || !s->active || s->qdata != qdata ||
-	    s->query != qdata->query || s->session != peer->session ||
-	    s->msgid != message_id(qdata) || !same_leaf(s, peer)) {
+	const md_repeat_slot_t *s = slot_of(r, key->thread);
+	if (s == NULL || !s->active || !same_answer(s, key)) {
 		return -1;
 	}
 	return s->allow;
 }
 
-static int keep_leaf(md_repeat_slot_t *s, const md_peer_t *peer)
+static int keep_leaf(md_repeat_slot_t *s, const md_repeat_key_t *key)
 {
-	const gnutls_datum_t *leaf = presented_leaf(peer);
 	s->leaf_len = 0;
-	if (leaf == NULL || leaf->size == 0) {
+	if (key->leaf == NULL || key->leaf_len == 0) {
 		return 0;
 	}
-	if (leaf->size > s->leaf_cap) {
-		uint8_t *grown = realloc(s->leaf, leaf->size);
+	if (key->leaf_len > s->leaf_cap) {
+		uint8_t *grown = realloc(s->leaf, key->leaf_len);
 		if (grown == NULL) {
 			return -1;
 		}
 		s->leaf = grown;
-		s->leaf_cap = leaf->size;
+		s->leaf_cap = key->leaf_len;
 	}
-	memcpy(s->leaf, leaf->data, leaf->size);
-	s->leaf_len = leaf->size;
+	memcpy(s->leaf, key->leaf, key->leaf_len);
+	s->leaf_len = key->leaf_len;
 	return 0;
 }
 
-void md_repeat_store(md_repeat_t *r, const knotd_qdata_t *qdata,
-                     const md_peer_t *peer, int allow)
+void md_repeat_store(md_repeat_t *r, const md_repeat_key_t *key, int allow)
 {
-	md_repeat_slot_t *s = slot_of(r, qdata);
+	md_repeat_slot_t *s = slot_of(r, key->thread);
 	if (s == NULL) {
 		return;
 	}
 	s->active = 0;
-	if (keep_leaf(s, peer) != 0) {
+	if (key->conn_len == 0 || key->conn_len > sizeof(s->conn) ||
+	    key->qname_len > sizeof(s->qname) || keep_leaf(s, key) != 0) {
 		return;
 	}
-	s->qdata = qdata;
-	s->query = qdata->query;
-	s->session = peer->session;
-	s->msgid = message_id(qdata);
+	memcpy(s->conn, key->conn, key->conn_len);
+	s->conn_len = key->conn_len;
+	memcpy(s->qname, key->qname, key->qname_len);
+	s->qname_len = key->qname_len;
+	s->stream = key->stream;
+	s->qtype = key->qtype;
+	s->msgid = key->msgid;
 	s->allow = allow;
 	s->active = 1;
 }
 
-static int answer_complete(knotd_state_t state)
+void md_repeat_end(md_repeat_t *r, unsigned thread, int answer_complete)
 {
-	return state == KNOTD_STATE_NOOP || state == KNOTD_STATE_DONE ||
-	       state == KNOTD_STATE_FAIL || state == KNOTD_STATE_FINAL;
-}
-
-void md_repeat_end(md_repeat_t *r, const knotd_qdata_t *qdata,
-                   knotd_state_t state)
-{
-	md_repeat_slot_t *s = slot_of(r, qdata);
-	if (s != NULL && s->active && s->qdata == qdata &&
-	    answer_complete(state)) {
+	md_repeat_slot_t *s = slot_of(r, thread);
+	if (s != NULL && answer_complete) {
 		s->active = 0;
 	}
 }

@@ -13,5 +13,6 @@ void register_cache_suite(void);
 void register_keyindex_suite(void);
 void register_authz_suite(void);
 void register_clientid_suite(void);
+void register_repeat_suite(void);
 
 #endif
