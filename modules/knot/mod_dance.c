@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "context.h"
+#include "loadlog.h"
 #include "nsset.h"
 #include "peer.h"
 #include "repeat.h"
@@ -224,9 +225,13 @@ static void start_authorizer(knotd_mod_t *mod, md_ctx_t *ctx)
 	dance_error_t err;
 	dance_error_clear(&err);
 	dance_policy_init(&policy);
+	char loaded[1024] = "";
 	dance_code_t rc =
 	        md_config_read(mod, &cfg, &strings, &policy, &settings, &err);
 	if (rc == DANCE_OK) {
+		/* before dance_authz_new takes the policy */
+		md_loadlog_format(&cfg, &policy, &settings, loaded,
+		                  sizeof(loaded));
 		rc = dance_authz_new(&cfg, &policy, &ctx->authz, &err);
 	}
 	if (rc == DANCE_OK) {
@@ -240,10 +245,11 @@ static void start_authorizer(knotd_mod_t *mod, md_ctx_t *ctx)
 		snprintf(ctx->broken, sizeof(ctx->broken), "%s", err.reason);
 		knotd_mod_log(mod, LOG_ERR,
 		              "authorizer not started, every transfer will be "
-		              "denied: %s",
-		              err.reason);
+		              "denied (built for %s): %s",
+		              md_built_for(), err.reason);
 		return;
 	}
+	knotd_mod_log(mod, LOG_INFO, "%s", loaded);
 	ctx->ns_derived = settings.ns_derived;
 	ctx->non_tls_pass = settings.non_tls_pass;
 	ctx->log_priority = settings.log_priority;
