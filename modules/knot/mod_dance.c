@@ -43,6 +43,15 @@ static knotd_state_t refuse(knotd_qdata_t *qdata)
 	return KNOTD_STATE_FAIL;
 }
 
+/* Plain TCP or UDP: what non-tls: pass leaves to Knot's ACL. A TLS or
+ * QUIC session that is not TLS 1.3 with the right ALPN is refused either
+ * way. */
+static int plain_transport(const knotd_qdata_t *qdata)
+{
+	return qdata->params->proto == KNOTD_QUERY_PROTO_TCP ||
+	       qdata->params->proto == KNOTD_QUERY_PROTO_UDP;
+}
+
 /* The not-tls sentence says what the transport actually was. */
 static void name_transport(dance_decision_t *d, const md_peer_t *peer)
 {
@@ -79,7 +88,7 @@ static int decide(md_ctx_t *ctx, knotd_mod_t *mod, knotd_qdata_t *qdata,
 	dance_clientid_status_t cid = claimed(ctx, peer, name, &err);
 	dance_request_t req = {
 	        .zone = zone,
-	        .peer = peer->addr,
+	        .peer = peer->label,
 	        .tls = peer->tls,
 	        .creds = &peer->creds,
 	        .claimed_name = cid == DANCE_CLIENTID_NAME ? name : NULL,
@@ -99,7 +108,7 @@ static int decide(md_ctx_t *ctx, knotd_mod_t *mod, knotd_qdata_t *qdata,
 	}
 	name_transport(&d, peer);
 	md_report_decision(mod, ctx->log_priority, qdata->params->thread_id, &d,
-	                   zone, peer->addr);
+	                   zone, peer->label);
 	return d.allow;
 }
 
@@ -145,8 +154,7 @@ static knotd_state_t transfer_begin(knotd_state_t state, knot_pkt_t *pkt,
 	if (knot_dname_to_str(zone, zone_name, sizeof(zone)) == NULL) {
 		return refuse(qdata);
 	}
-	if (!peer.tls && ctx->non_tls_pass &&
-	    qdata->params->proto != KNOTD_QUERY_PROTO_TLS) {
+	if (!peer.tls && ctx->non_tls_pass && plain_transport(qdata)) {
 		md_report_non_tls_pass(mod, qdata->params->thread_id, zone,
 		                       peer.addr, peer.transport);
 		allow = 1;

@@ -7,9 +7,11 @@
 #include <string.h>
 #include <sys/un.h>
 
+#include <libknot/quic/quic_conn.h>
 #include <libknot/quic/tls.h>
 
 #define XOT_ALPN "dot"
+#define XOQ_ALPN "doq"
 
 static void format_address(const struct sockaddr_storage *ss, char *out,
                            size_t size)
@@ -44,40 +46,43 @@ static const char *protocol_name(knotd_query_proto_t proto)
 	switch (proto) {
 	case KNOTD_QUERY_PROTO_UDP: return "UDP";
 	case KNOTD_QUERY_PROTO_TCP: return "plain TCP";
-	case KNOTD_QUERY_PROTO_QUIC: return "QUIC (XoQ is not supported)";
+	case KNOTD_QUERY_PROTO_QUIC: return "QUIC";
 	case KNOTD_QUERY_PROTO_TLS: return "TLS";
 	}
 	return "unknown transport";
 }
 
-/* True when the session negotiated ALPN "dot". */
-static int alpn_is_dot(gnutls_session_t session)
+/* True when the session negotiated ALPN alpn. */
+static int alpn_is(gnutls_session_t session, const char *alpn)
 {
 	gnutls_datum_t proto = {NULL, 0};
 	if (gnutls_alpn_get_selected_protocol(session, &proto) != 0) {
 		return 0;
 	}
-	return proto.size == strlen(XOT_ALPN) &&
-	       memcmp(proto.data, XOT_ALPN, proto.size) == 0;
+	return proto.size == strlen(alpn) &&
+	       memcmp(proto.data, alpn, proto.size) == 0;
 }
 
-/* TLS 1.3 and ALPN "dot", or a sentence saying what was negotiated. */
-static void check_tls_session(gnutls_session_t session, md_peer_t *out)
+/* TLS 1.3 and the transport's ALPN ("dot" for XoT, "doq" for XoQ), or a
+ * sentence saying what was negotiated. */
+static void check_tls_session(gnutls_session_t session, const char *what,
+                              const char *alpn, md_peer_t *out)
 {
 	gnutls_protocol_t version = gnutls_protocol_get_version(session);
 	if (version != GNUTLS_TLS1_3) {
 		const char *name = gnutls_protocol_get_name(version);
 		snprintf(out->transport, sizeof(out->transport),
-		         "%s negotiated, TLS 1.3 required",
+		         "%s%s negotiated, TLS 1.3 required", what,
 		         name != NULL ? name : "unknown TLS version");
 		return;
 	}
-	if (!alpn_is_dot(session)) {
+	if (!alpn_is(session, alpn)) {
 		snprintf(out->transport, sizeof(out->transport),
-		         "TLS 1.3 without ALPN \"dot\"");
+		         "%sTLS 1.3 without ALPN \"%s\"", what, alpn);
 		return;
 	}
-	snprintf(out->transport, sizeof(out->transport), "TLS 1.3, ALPN dot");
+	snprintf(out->transport, sizeof(out->transport), "%sTLS 1.3, ALPN %s",
+	         what, alpn);
 	out->tls = 1;
 }
 
@@ -138,20 +143,51 @@ static void mark_socket(const knotd_qdata_params_t *params, md_peer_t *out)
 	}
 }
 
+/* The GnuTLS session of the query's TLS or QUIC connection, or NULL. */
+static gnutls_session_t secure_session(const knotd_qdata_params_t *params)
+{
+	if (params->proto == KNOTD_QUERY_PROTO_TLS &&
+	    params->tls_conn != NULL) {
+		return params->tls_conn->session;
+	}
+	if (params->proto == KNOTD_QUERY_PROTO_QUIC &&
+	    params->quic_conn != NULL) {
+		return params->quic_conn->tls_session;
+	}
+	return NULL;
+}
+
+static const char *transfer_name(knotd_query_proto_t proto)
+{
+	switch (proto) {
+	case KNOTD_QUERY_PROTO_TLS: return "XoT";
+	case KNOTD_QUERY_PROTO_QUIC: return "XoQ";
+	case KNOTD_QUERY_PROTO_TCP: return "TCP";
+	case KNOTD_QUERY_PROTO_UDP: return "UDP";
+	}
+	return "unknown transport";
+}
+
 void md_peer_read(const knotd_qdata_params_t *params, md_peer_t *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->creds.type = DANCE_CRED_X509;
 	format_address(params->remote, out->addr, sizeof(out->addr));
+	snprintf(out->label, sizeof(out->label), "%s over %s", out->addr,
+	         transfer_name(params->proto));
 	snprintf(out->transport, sizeof(out->transport), "%s",
 	         protocol_name(params->proto));
-	if (params->proto != KNOTD_QUERY_PROTO_TLS ||
-	    params->tls_conn == NULL || params->tls_conn->session == NULL) {
+	gnutls_session_t session = secure_session(params);
+	if (session == NULL) {
 		mark_socket(params, out);
 		return;
 	}
-	out->session = params->tls_conn->session;
-	mark_tls_connection(out->session, out);
-	check_tls_session(out->session, out);
-	read_credentials(out->session, &out->creds);
+	out->session = session;
+	mark_tls_connection(session, out);
+	if (params->proto == KNOTD_QUERY_PROTO_QUIC) {
+		check_tls_session(session, "QUIC, ", XOQ_ALPN, out);
+	} else {
+		check_tls_session(session, "", XOT_ALPN, out);
+	}
+	read_credentials(session, &out->creds);
 }
