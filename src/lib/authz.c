@@ -726,10 +726,9 @@ static void decide_request(decide_ctx_t *c)
 {
 	const dance_request_t *req = c->req;
 	if (!req->tls) {
-		dance_decision_deny(
-		        c->out, DANCE_REASON_NOT_TLS, "",
-		        "zone transfers need TLS 1.3 with ALPN dot "
-		        "(XoT) or QUIC with ALPN doq (XoQ)");
+		dance_decision_deny(c->out, DANCE_REASON_NOT_TLS, "",
+		                    "zone transfers need TLS 1.3 with ALPN dot "
+		                    "(XoT) or QUIC with ALPN doq (XoQ)");
 		return;
 	}
 	if (!has_creds(req->creds)) {
