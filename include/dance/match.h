@@ -3,13 +3,24 @@
  *
  * DANE-EE(3): the leaf certificate (selector 0) or its SPKI (selector 1)
  * matches; names and validity dates are ignored (RFC 7671 5.1).
- * DANE-TA(2): the record matches a certificate of the presented chain (or,
- * with matching type Full, is the TA itself: 2 0 0 a full certificate,
- * 2 1 0 a full public key), the leaf verifies up to that TA with GnuTLS
- * (the TA's own dates and signature are not checked, every other link is),
- * and the leaf carries the expected client name in a SAN dNSName.
- * PKIX-TA(0)/PKIX-EE(1): usable only when a CA file is given; then the
- * chain must also validate to that CA file.
+ * DANE-TA(2): the path is built from the leaf through the presented
+ * certificates (any order; unrelated ones are ignored) and the full
+ * certificates of 0 0 0 / 2 0 0 records (RFC 7671 5.2.2: they stand in for
+ * certificates the peer left out). The record matches a certificate on
+ * that path at depth >= 1 (a self-issued leaf is its own issuer, so depth
+ * 0 counts for it), the lowest such depth wins, as in OpenSSL; a 2 1 0
+ * record may instead be the key that signed the top of the path. The path
+ * up to the TA verifies with GnuTLS (signatures, CA and key usage, path
+ * length, name constraints; dates of every certificate on it, the TA
+ * certificate's own included, as OpenSSL checks them), and the leaf
+ * carries the expected client name in a SAN dNSName
+ * (draft-ietf-dance-client-auth).
+ * PKIX-TA(0)/PKIX-EE(1): usable only when a CA file is given; the path is
+ * built trusted-first to a certificate of the CA file, verified, and the
+ * record must match a certificate on that validated path: the leaf for
+ * PKIX-EE, a CA above it for PKIX-TA, the anchor from the CA file
+ * included whether presented or not (RFC 7671 5.4); then the name rule.
+ * DANE-EE is tried first, then DANE-TA, then PKIX.
  * Raw public keys: only DANE-EE SPKI records (3 1 x) can match.
  * Unusable records (unknown usage/selector/mtype, PKIX without CA file) are
  * skipped; digest agility per RFC 7671 section 9: for each usage+selector

@@ -1,7 +1,9 @@
 /* match.c: TLSA matching of presented credentials (RFC 6698 2.1,
  * RFC 7671 sections 5 and 9, RFC 7250). */
 #include "dance/match.h"
-#include "match_ta.h"
+#include "anchor.h"
+#include "chain.h"
+#include "path.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,6 +57,11 @@ dance_code_t dance_cert_spki(const gnutls_datum_t *cert_der,
 		                       gnutls_strerror(rc));
 	}
 	return DANCE_OK;
+}
+
+static time_t opts_now(const dance_match_opts_t *opts)
+{
+	return opts != NULL && opts->now != 0 ? opts->now : time(NULL);
 }
 
 /* Checks that a raw key is a parsable SPKI and copies it. */
@@ -158,154 +165,42 @@ static int considered(const dance_tlsa_t *r, const agility_t *ag)
 	       r->mtype == ag->strongest[r->usage][r->selector];
 }
 
-/* Compares an object (cert DER or SPKI DER) with a record's data. */
-static int object_matches(const dance_tlsa_t *r, const gnutls_datum_t *obj)
+/* One matching: the peer's certificates (and the full certificates of
+ * TLSA records, which may stand in for intermediates the peer left out),
+ * the set, the options, and the best failure so far. */
+typedef struct matcher {
+	const dance_tlsa_set_t *set;
+	const dance_match_opts_t *opts;
+	const presented_t *p;
+	agility_t ag;
+	time_t now;
+	chain_t pool;
+	chain_digests_t rawpk_digests;
+	int name_checked, name_ok;
+	char name_why[DANCE_REASON_MAX];
+	dance_match_outcome_t failure;
+	char failure_detail[DANCE_REASON_MAX];
+	dance_match_result_t *out;
+} matcher_t;
+
+/* The records of one usage that take part (usable, and not a weaker digest
+ * than another record of the same usage and selector). */
+static int takes_part(const matcher_t *m, size_t i, uint8_t usage)
 {
-	unsigned char digest[64];
-	if (r->mtype == DANCE_MTYPE_FULL) {
-		return r->data_len == obj->size &&
-		       memcmp(r->data, obj->data, obj->size) == 0;
-	}
-	gnutls_digest_algorithm_t alg = r->mtype == DANCE_MTYPE_SHA256
-	                                        ? GNUTLS_DIG_SHA256
-	                                        : GNUTLS_DIG_SHA512;
-	size_t len = gnutls_hash_get_len(alg);
-	if (r->data_len != len ||
-	    gnutls_hash_fast(alg, obj->data, obj->size, digest) < 0) {
-		return 0;
-	}
-	return gnutls_memcmp(digest, r->data, len) == 0;
+	const dance_tlsa_t *r = &m->set->records[i];
+	return r->usage == usage &&
+	       dance_tlsa_usable(r, m->p->creds->type, m->opts) &&
+	       considered(r, &m->ag);
 }
 
-/* Does record r match presented certificate index i (X.509)? */
-static int cert_matches(const dance_tlsa_t *r, const presented_t *p, size_t i)
+static int any_record(const matcher_t *m, uint8_t usage)
 {
-	const gnutls_datum_t *cert = &p->creds->certs[i];
-	if (r->selector == DANCE_SELECTOR_CERT) {
-		return object_matches(r, cert);
-	}
-	if (i == 0) {
-		return object_matches(r, &p->leaf_spki);
-	}
-	gnutls_datum_t spki = {NULL, 0};
-	int match = dance_cert_spki(cert, &spki, NULL) == DANCE_OK &&
-	            object_matches(r, &spki);
-	gnutls_free(spki.data);
-	return match;
-}
-
-/* The record's name rule: opts->name must be a SAN dNSName of the leaf. */
-static int leaf_has_name(const presented_t *p, const dance_match_opts_t *opts,
-                         char *why, size_t why_size)
-{
-	dance_name_list_t names;
-	if (opts == NULL || opts->name == NULL) {
-		snprintf(why, why_size,
-		         "no client name to check the SAN "
-		         "against");
-		return 0;
-	}
-	if (dance_cert_dnsnames(&p->creds->certs[0], &names, NULL) !=
-	    DANCE_OK) {
-		snprintf(why, why_size, "leaf SAN names unreadable");
-		return 0;
-	}
-	int found = 0;
-	for (size_t i = 0; i < names.count && !found; i++) {
-		found = dance_name_equal(names.names[i], opts->name);
-	}
-	dance_name_list_clear(&names);
-	if (!found) {
-		snprintf(why, why_size, "leaf has no SAN dNSName %s",
-		         opts->name);
-	}
-	return found;
-}
-
-static time_t opts_now(const dance_match_opts_t *opts)
-{
-	return opts != NULL && opts->now != 0 ? opts->now : time(NULL);
-}
-
-/* Outcome of trying one TA or PKIX record. */
-typedef enum try_result {
-	TRY_NO_MATCH,
-	TRY_OK,
-	TRY_PATH,
-	TRY_NAME,
-} try_result_t;
-
-/* DANE-TA(2): TA in the chain (index >= 1), or the record is the full TA. */
-static try_result_t try_dane_ta(const dance_tlsa_t *r, const presented_t *p,
-                                const dance_match_opts_t *opts, char *why,
-                                size_t why_size)
-{
-	const dance_creds_t *creds = p->creds;
-	const gnutls_datum_t *ta_cert = NULL;
-	gnutls_datum_t record_data = {r->data, (unsigned)r->data_len};
-	size_t check_upto = creds->count;
-	for (size_t i = 1; i < creds->count && ta_cert == NULL; i++) {
-		if (cert_matches(r, p, i)) {
-			ta_cert = &creds->certs[i];
-			check_upto = i;
+	for (size_t i = 0; i < m->set->count; i++) {
+		if (takes_part(m, i, usage)) {
+			return 1;
 		}
 	}
-	const gnutls_datum_t *ta_spki = NULL;
-	if (ta_cert == NULL && r->mtype == DANCE_MTYPE_FULL) {
-		if (r->selector == DANCE_SELECTOR_CERT) {
-			ta_cert = &record_data;
-		} else {
-			ta_spki = &record_data;
-		}
-	}
-	if (ta_cert == NULL && ta_spki == NULL) {
-		return TRY_NO_MATCH;
-	}
-	if (!dance_ta_path_valid(creds, ta_cert, ta_spki, check_upto,
-	                         opts_now(opts), why, why_size)) {
-		return TRY_PATH;
-	}
-	return leaf_has_name(p, opts, why, why_size) ? TRY_OK : TRY_NAME;
-}
-
-/* PKIX-TA(0)/PKIX-EE(1): the record matches and the chain verifies to the
- * configured CA file. */
-static try_result_t try_pkix(const dance_tlsa_t *r, const presented_t *p,
-                             const dance_match_opts_t *opts, char *why,
-                             size_t why_size)
-{
-	int match = 0;
-	if (r->usage == DANCE_USAGE_PKIX_EE) {
-		match = cert_matches(r, p, 0);
-	} else {
-		for (size_t i = 1; i < p->creds->count && !match; i++) {
-			match = cert_matches(r, p, i);
-		}
-	}
-	if (!match) {
-		return TRY_NO_MATCH;
-	}
-	if (!dance_pkix_path_valid(p->creds, opts->pkix_ca_file, opts_now(opts),
-	                           why, why_size)) {
-		return TRY_PATH;
-	}
-	return leaf_has_name(p, opts, why, why_size) ? TRY_OK : TRY_NAME;
-}
-
-static try_result_t try_record(const dance_tlsa_t *r, const presented_t *p,
-                               const dance_match_opts_t *opts, char *why,
-                               size_t why_size)
-{
-	switch (r->usage) {
-	case DANCE_USAGE_DANE_EE:
-		if (p->creds->type == DANCE_CRED_RAWPK) {
-			return object_matches(r, &p->leaf_spki) ? TRY_OK
-			                                        : TRY_NO_MATCH;
-		}
-		return cert_matches(r, p, 0) ? TRY_OK : TRY_NO_MATCH;
-	case DANCE_USAGE_DANE_TA: return try_dane_ta(r, p, opts, why, why_size);
-	default: return try_pkix(r, p, opts, why, why_size);
-	}
+	return 0;
 }
 
 static void describe(const dance_tlsa_t *r, size_t index, char *buf,
@@ -315,62 +210,342 @@ static void describe(const dance_tlsa_t *r, size_t index, char *buf,
 	         r->mtype, index);
 }
 
-/* Tries every considered record; fills out. */
-static void match_records(const dance_tlsa_set_t *set, const presented_t *p,
-                          const dance_match_opts_t *opts,
-                          dance_match_result_t *out)
+static void matched(matcher_t *m, size_t index)
 {
-	agility_t ag;
-	char why[DANCE_REASON_MAX] = "";
 	char rec[64];
-	dance_match_outcome_t best_failure = DANCE_MATCH_NONE;
-	agility_scan(set, p->creds->type, opts, &ag);
-	for (size_t i = 0; i < set->count; i++) {
-		const dance_tlsa_t *r = &set->records[i];
-		if (!dance_tlsa_usable(r, p->creds->type, opts) ||
-		    !considered(r, &ag)) {
+	describe(&m->set->records[index], index, rec, sizeof(rec));
+	m->out->outcome = DANCE_MATCH_OK;
+	m->out->index = (int)index;
+	set_detail(m->out, "%s matched", rec);
+}
+
+/* Keeps the most telling failure: a name mismatch on a valid path, then a
+ * matched record whose path does not verify, then nothing matched. */
+static void failed(matcher_t *m, dance_match_outcome_t outcome, const char *fmt,
+                   ...) __attribute__((format(printf, 3, 4)));
+static void failed(matcher_t *m, dance_match_outcome_t outcome, const char *fmt,
+                   ...)
+{
+	if (m->failure == DANCE_MATCH_TA_NAME ||
+	    (m->failure == DANCE_MATCH_TA_PATH &&
+	     outcome != DANCE_MATCH_TA_NAME)) {
+		return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m->failure_detail, sizeof(m->failure_detail), fmt, ap);
+	va_end(ap);
+	m->failure = outcome;
+}
+
+/* The name rule of DANE-TA and the PKIX usages
+ * (draft-ietf-dance-client-auth): the client name must be a SAN dNSName of
+ * the leaf. Checked once per matching. */
+static int leaf_has_name(matcher_t *m)
+{
+	dance_name_list_t names;
+	const dance_match_opts_t *opts = m->opts;
+	if (m->name_checked) {
+		return m->name_ok;
+	}
+	m->name_checked = 1;
+	if (opts == NULL || opts->name == NULL) {
+		snprintf(m->name_why, sizeof(m->name_why),
+		         "no client name to check the SAN against");
+		return 0;
+	}
+	if (dance_cert_dnsnames(&m->p->creds->certs[0], &names, NULL) !=
+	    DANCE_OK) {
+		snprintf(m->name_why, sizeof(m->name_why),
+		         "leaf SAN names unreadable");
+		return 0;
+	}
+	for (size_t i = 0; i < names.count && !m->name_ok; i++) {
+		m->name_ok = dance_name_equal(names.names[i], opts->name);
+	}
+	dance_name_list_clear(&names);
+	if (!m->name_ok) {
+		snprintf(m->name_why, sizeof(m->name_why),
+		         "leaf has no SAN dNSName %s", opts->name);
+	}
+	return m->name_ok;
+}
+
+/* A matched TA or PKIX record on a valid path: the name decides. */
+static int path_ok(matcher_t *m, size_t index)
+{
+	char rec[64];
+	if (leaf_has_name(m)) {
+		matched(m, index);
+		return 1;
+	}
+	describe(&m->set->records[index], index, rec, sizeof(rec));
+	failed(m, DANCE_MATCH_TA_NAME, "%s: chain verifies, but %s", rec,
+	       m->name_why);
+	return 0;
+}
+
+/* DANE-EE(3): the leaf certificate or its key; names and dates are
+ * ignored (RFC 7671 5.1). */
+static int try_dane_ee(matcher_t *m)
+{
+	const dance_creds_t *creds = m->p->creds;
+	for (size_t i = 0; i < m->set->count; i++) {
+		if (!takes_part(m, i, DANCE_USAGE_DANE_EE)) {
 			continue;
 		}
-		out->usable++;
-		try_result_t t = try_record(r, p, opts, why, sizeof(why));
-		describe(r, i, rec, sizeof(rec));
-		if (t == TRY_OK) {
-			out->outcome = DANCE_MATCH_OK;
-			out->index = (int)i;
-			set_detail(out, "%s matched", rec);
-			return;
-		}
-		if (t == TRY_PATH && best_failure == DANCE_MATCH_NONE) {
-			best_failure = DANCE_MATCH_TA_PATH;
-			set_detail(out,
-			           "%s matched a trust anchor, but the "
-			           "chain does not verify to it: %s",
-			           rec, why);
-		} else if (t == TRY_NAME &&
-		           best_failure != DANCE_MATCH_TA_NAME) {
-			best_failure = DANCE_MATCH_TA_NAME;
-			set_detail(out, "%s: chain verifies, but %s", rec, why);
+		const dance_tlsa_t *r = &m->set->records[i];
+		int hit = creds->type == DANCE_CRED_RAWPK
+		                  ? chain_object_matches(&m->p->leaf_spki,
+		                                         &m->rawpk_digests, r)
+		                  : chain_cert_matches(&m->pool.certs[0], r);
+		if (hit) {
+			matched(m, i);
+			return 1;
 		}
 	}
+	return 0;
+}
+
+/* The full certificates of 0 0 0 and 2 0 0 records join the untrusted
+ * certificates: RFC 7671 5.2.2 lets a 2 0 0 record supply a TA the peer
+ * did not send, and OpenSSL does the same for 0 0 0. Unparsable ones are
+ * left out (they can match nothing). */
+static void pool_add_record_certs(matcher_t *m)
+{
+	for (size_t i = 0; i < m->set->count; i++) {
+		const dance_tlsa_t *r = &m->set->records[i];
+		if ((r->usage != DANCE_USAGE_DANE_TA &&
+		     r->usage != DANCE_USAGE_PKIX_TA) ||
+		    r->selector != DANCE_SELECTOR_CERT ||
+		    r->mtype != DANCE_MTYPE_FULL) {
+			continue;
+		}
+		gnutls_datum_t der = {r->data, (unsigned)r->data_len};
+		(void)chain_add(&m->pool, &der, CHAIN_FROM_TLSA, NULL);
+	}
+}
+
+/* The first depth of the path (from 1, or 0 for a self-issued leaf, which
+ * is its own issuer) whose certificate a DANE-TA record matches: OpenSSL
+ * trusts the chain at the lowest such depth. */
+static int ta_in_path(matcher_t *m, const path_t *path, size_t *depth,
+                      size_t *index)
+{
+	size_t first = m->pool.certs[0].self_issued ? 0 : 1;
+	for (size_t d = first; d < path->len; d++) {
+		chain_cert_t *cert = &m->pool.certs[path->idx[d]];
+		for (size_t i = 0; i < m->set->count; i++) {
+			if (takes_part(m, i, DANCE_USAGE_DANE_TA) &&
+			    chain_cert_matches(cert, &m->set->records[i])) {
+				*depth = d;
+				*index = i;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* A 2 1 0 record's key as the issuer of the top of the path (the peer sent
+ * no certificate for the TA). First the one link to the key, so a key that
+ * did not sign the top is no match; then the whole path. */
+static int try_ta_key(matcher_t *m, const path_t *path, size_t index)
+{
+	const dance_tlsa_t *r = &m->set->records[index];
+	const chain_cert_t *top = &m->pool.certs[path->idx[path->len - 1]];
+	gnutls_datum_t spki = {r->data, (unsigned)r->data_len};
+	gnutls_x509_crt_t anchor = NULL;
+	char why[DANCE_REASON_MAX] = "", rec[64];
+	if (r->selector != DANCE_SELECTOR_SPKI ||
+	    r->mtype != DANCE_MTYPE_FULL || top->self_issued ||
+	    dance_anchor_from_key(&spki, top->crt, &anchor) < 0) {
+		return 0;
+	}
+	int signed_top = chain_signed_by(top, anchor);
+	int ok = signed_top && path_verify(&m->pool, path, path->len, anchor, 0,
+	                                   m->now, why, sizeof(why));
+	gnutls_x509_crt_deinit(anchor);
+	if (ok) {
+		return path_ok(m, index);
+	}
+	if (signed_top) {
+		describe(r, index, rec, sizeof(rec));
+		failed(m, DANCE_MATCH_TA_PATH,
+		       "%s is the key that signed the certificate at depth "
+		       "%zu, but the path to it does not verify: %s",
+		       rec, path->len - 1, why);
+	}
+	return 0;
+}
+
+/* DANE-TA(2): a record matches a certificate on the path from the leaf,
+ * or is the key that signed the top of it; the path up to that TA verifies
+ * (its dates included, as OpenSSL checks them), and the leaf carries the
+ * client name. */
+static int try_dane_ta(matcher_t *m)
+{
+	path_t path;
+	size_t depth, index;
+	char why[DANCE_REASON_MAX] = "", rec[64];
+	path_build(&m->pool, m->now, &path);
+	if (ta_in_path(m, &path, &depth, &index)) {
+		chain_cert_t *ta = &m->pool.certs[path.idx[depth]];
+		size_t n = depth == 0 ? 1 : depth;
+		if (path_verify(&m->pool, &path, n, ta->crt, 1, m->now, why,
+		                sizeof(why))) {
+			return path_ok(m, index);
+		}
+		describe(&m->set->records[index], index, rec, sizeof(rec));
+		failed(m, DANCE_MATCH_TA_PATH,
+		       "%s matched the certificate at depth %zu, but the path "
+		       "to that trust anchor does not verify: %s",
+		       rec, depth, why);
+		return 0;
+	}
+	for (size_t i = 0; i < m->set->count; i++) {
+		if (takes_part(m, i, DANCE_USAGE_DANE_TA) &&
+		    try_ta_key(m, &path, i)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Which certificate of a PKIX path a record matches: the leaf for
+ * PKIX-EE(1); for PKIX-TA(0) a CA above the leaf, the anchor from the CA
+ * file included (RFC 7671 5.4: it need not have been presented). Sets
+ * depth; 0 when it matches none. */
+static int pkix_record_on_path(matcher_t *m, const dance_tlsa_t *r,
+                               const pkix_path_t *pp, chain_t *store,
+                               size_t *depth)
+{
+	const path_t *path = &pp->path;
+	if (r->usage == DANCE_USAGE_PKIX_EE) {
+		*depth = 0;
+		return chain_cert_matches(&m->pool.certs[0], r);
+	}
+	/* A self-issued leaf is its own issuer (depth 1 for OpenSSL). */
+	size_t first = m->pool.certs[0].self_issued ? 0 : 1;
+	for (size_t d = first; d < path->len; d++) {
+		if (chain_cert_matches(&m->pool.certs[path->idx[d]], r)) {
+			*depth = d;
+			return 1;
+		}
+	}
+	*depth = path->len;
+	return pp->has_anchor &&
+	       chain_cert_matches(&store->certs[pp->anchor], r);
+}
+
+/* PKIX-TA(0)/PKIX-EE(1): the chain validates to the CA file, and the
+ * record matches a certificate on that validated path; then the name. */
+static int try_pkix(matcher_t *m)
+{
+	chain_t store;
+	pkix_path_t pp;
+	dance_error_t err;
+	char why[DANCE_REASON_MAX] = "", rec[64];
+	int valid = 0;
+	chain_init(&store);
+	if (chain_add_pem_file(&store, m->opts->pkix_ca_file, &err) !=
+	    DANCE_OK) {
+		snprintf(why, sizeof(why), "%s", err.reason);
+		memset(&pp, 0, sizeof(pp));
+		pp.path.len = 1;
+	} else {
+		path_build_pkix(&m->pool, &store, m->now, &pp);
+		if (!pp.has_anchor) {
+			snprintf(why, sizeof(why),
+			         "no certificate of the CA file %s issued the "
+			         "chain",
+			         m->opts->pkix_ca_file);
+		} else {
+			valid = path_verify(&m->pool, &pp.path, pp.path.len,
+			                    store.certs[pp.anchor].crt, 1,
+			                    m->now, why, sizeof(why));
+		}
+	}
+	int done = 0;
+	for (size_t i = 0; i < m->set->count && !done; i++) {
+		size_t depth;
+		if ((!takes_part(m, i, DANCE_USAGE_PKIX_TA) &&
+		     !takes_part(m, i, DANCE_USAGE_PKIX_EE)) ||
+		    !pkix_record_on_path(m, &m->set->records[i], &pp, &store,
+		                         &depth)) {
+			continue;
+		}
+		if (valid) {
+			done = path_ok(m, i);
+			continue;
+		}
+		describe(&m->set->records[i], i, rec, sizeof(rec));
+		failed(m, DANCE_MATCH_TA_PATH,
+		       "%s matched the %s, but the chain does not verify to "
+		       "the "
+		       "CA file: %s",
+		       rec,
+		       depth == 0 ? "leaf"
+		                  : "certificate of a CA above the leaf",
+		       why);
+	}
+	chain_free(&store);
+	return done;
+}
+
+static size_t count_usable(const matcher_t *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->set->count; i++) {
+		const dance_tlsa_t *r = &m->set->records[i];
+		n += dance_tlsa_usable(r, m->p->creds->type, m->opts) &&
+		     considered(r, &m->ag);
+	}
+	return n;
+}
+
+/* DANE-EE first (cheapest, and it needs no path), then DANE-TA, then the
+ * PKIX usages. */
+static void match_records(matcher_t *m)
+{
+	dance_match_result_t *out = m->out;
+	dance_cred_type_t type = m->p->creds->type;
+	agility_scan(m->set, type, m->opts, &m->ag);
+	out->usable = count_usable(m);
 	if (out->usable == 0) {
 		out->outcome = DANCE_MATCH_NO_USABLE;
 		set_detail(out,
 		           "none of the %zu TLSA records is usable for a "
 		           "%s",
-		           set->count,
-		           p->creds->type == DANCE_CRED_RAWPK ? "raw public key"
-		                                              : "certificate");
+		           m->set->count,
+		           type == DANCE_CRED_RAWPK ? "raw public key"
+		                                    : "certificate");
 		return;
 	}
-	out->outcome = best_failure;
-	if (best_failure == DANCE_MATCH_NONE) {
-		set_detail(out,
-		           "none of the %zu usable TLSA records matches "
-		           "the presented %s",
-		           out->usable,
-		           p->creds->type == DANCE_CRED_RAWPK ? "key"
-		                                              : "certificate");
+	if (try_dane_ee(m)) {
+		return;
 	}
+	if (type == DANCE_CRED_X509) {
+		pool_add_record_certs(m);
+		if (any_record(m, DANCE_USAGE_DANE_TA) && try_dane_ta(m)) {
+			return;
+		}
+		if ((any_record(m, DANCE_USAGE_PKIX_TA) ||
+		     any_record(m, DANCE_USAGE_PKIX_EE)) &&
+		    try_pkix(m)) {
+			return;
+		}
+	}
+	out->outcome = m->failure;
+	if (m->failure != DANCE_MATCH_NONE) {
+		set_detail(out, "%s", m->failure_detail);
+		return;
+	}
+	set_detail(out,
+	           "none of the %zu usable TLSA records matches "
+	           "the presented %s",
+	           out->usable,
+	           type == DANCE_CRED_RAWPK ? "key" : "certificate");
 }
 
 void dance_match(const dance_tlsa_set_t *set, const dance_creds_t *creds,
@@ -390,7 +565,32 @@ void dance_match(const dance_tlsa_set_t *set, const dance_creds_t *creds,
 		set_detail(out, "%s", err.reason);
 		return;
 	}
-	match_records(set, &p, opts, out);
+	matcher_t m;
+	memset(&m, 0, sizeof(m));
+	m.set = set;
+	m.opts = opts;
+	m.p = &p;
+	m.now = opts_now(opts);
+	m.out = out;
+	m.failure = DANCE_MATCH_NONE;
+	chain_init(&m.pool);
+	dance_code_t rc = DANCE_OK;
+	/* The leaf must parse; another presented certificate that does not
+	 * is left out (it can be on no path, and DANE-EE never needs it). */
+	for (size_t i = 0; creds->type == DANCE_CRED_X509 && i < creds->count &&
+	                   rc == DANCE_OK;
+	     i++) {
+		dance_code_t added = chain_add(&m.pool, &creds->certs[i],
+		                               CHAIN_PRESENTED, &err);
+		rc = i == 0 ? added : DANCE_OK;
+	}
+	if (rc != DANCE_OK) {
+		out->outcome = DANCE_MATCH_BAD_CREDS;
+		set_detail(out, "%s", err.reason);
+	} else {
+		match_records(&m);
+	}
+	chain_free(&m.pool);
 	presented_close(&p);
 }
 

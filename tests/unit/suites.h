@@ -8,6 +8,7 @@ void register_tlsa_suite(void);
 void register_tlsagen_suite(void);
 void register_name_suite(void);
 void register_match_suite(void);
+void register_match_paths_suite(void);
 void register_policy_suite(void);
 void register_cache_suite(void);
 void register_keyindex_suite(void);

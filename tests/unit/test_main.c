@@ -19,6 +19,7 @@ int main(int argc, char **argv)
 	register_tlsagen_suite();
 	register_name_suite();
 	register_match_suite();
+	register_match_paths_suite();
 	register_policy_suite();
 	register_cache_suite();
 	register_keyindex_suite();
