@@ -11,10 +11,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
 #include "dance/authz.h"
+#include "dance/match.h"
 #include "dnsfixture.h"
 
 static double now_us(void)
@@ -30,9 +32,63 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Runs iterations decisions of req, prints median/p99/rate. */
+/* Appends "KEY VALUE" to the figures file named by DANCE_BENCH_FIGURES
+ * (scripts/bench turns them into build-bench/bench.json). */
+static void figure(const char *key, double value)
+{
+	const char *path = getenv("DANCE_BENCH_FIGURES");
+	FILE *out = path != NULL && path[0] != '\0' ? fopen(path, "a") : NULL;
+	if (out != NULL) {
+		fprintf(out, "%s %.3f\n", key, value);
+		fclose(out);
+	}
+}
+
+static void figures(const char *key, double p50, double p99)
+{
+	char name[128];
+	snprintf(name, sizeof(name), "decision.%s.p50_us", key);
+	figure(name, p50);
+	snprintf(name, sizeof(name), "decision.%s.p99_us", key);
+	figure(name, p99);
+}
+
+/* The baseline a pin check costs (Knot's cert-key): SHA-256 of the SPKI
+ * and one comparison, with the SPKI already at hand. Returns its p99. */
+static double measure_baseline(const gnutls_datum_t *der, size_t iterations)
+{
+	gnutls_datum_t spki = {NULL, 0};
+	unsigned char pin[32], digest[32];
+	double *lat = calloc(iterations, sizeof(*lat));
+	size_t same = 0;
+	if (lat == NULL || dance_cert_spki(der, &spki, NULL) != DANCE_OK) {
+		free(lat);
+		return -1;
+	}
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, spki.data, spki.size, pin);
+	for (size_t i = 0; i < iterations; i++) {
+		double t0 = now_us();
+		gnutls_hash_fast(GNUTLS_DIG_SHA256, spki.data, spki.size,
+		                 digest);
+		same += memcmp(digest, pin, sizeof(pin)) == 0;
+		lat[i] = now_us() - t0;
+	}
+	qsort(lat, iterations, sizeof(*lat), cmp_double);
+	double p50 = lat[iterations / 2], p99 = lat[iterations * 99 / 100];
+	printf("%-28s median %8.2f us  p99 %8.2f us  (SHA-256 of the SPKI + "
+	       "memcmp, %zu/%zu equal)\n",
+	       "baseline, one pin", p50, p99, same, iterations);
+	figures("baseline", p50, p99);
+	free(lat);
+	gnutls_free(spki.data);
+	return p99;
+}
+
+/* Runs iterations decisions of req, prints median/p99/rate; p99 into
+ * *p99_out; figures under decision.KEY. */
 static int measure(dance_authz_t *authz, const dance_request_t *req,
-                   const char *label, size_t iterations)
+                   const char *label, const char *key, size_t iterations,
+                   double *p99_out)
 {
 	double *lat = calloc(iterations, sizeof(*lat));
 	dance_decision_t d;
@@ -56,6 +112,8 @@ static int measure(dance_authz_t *authz, const dance_request_t *req,
 	printf("%-28s median %8.1f us  p99 %8.1f us  %10.0f decisions/s\n",
 	       label, lat[iterations / 2], lat[iterations * 99 / 100],
 	       (double)iterations / (total / 1e6));
+	figures(key, lat[iterations / 2], lat[iterations * 99 / 100]);
+	*p99_out = lat[iterations * 99 / 100];
 	free(lat);
 	return 0;
 }
@@ -163,11 +221,23 @@ int main(int argc, char **argv)
 	if (rc == 0) {
 		rc = measure_cold(&cfg, &by_name, COLD_RUNS);
 	}
+	double base = measure_baseline(&der, iterations);
+	double claimed = 0, discovery = 0;
 	if (rc == 0) {
-		rc = measure(authz, &by_name, "warm, claimed name", iterations);
+		rc = measure(authz, &by_name, "warm, claimed name", "claimed",
+		             iterations, &claimed);
 	}
 	if (rc == 0) {
-		rc = measure(authz, &by_key, "warm, key discovery", iterations);
+		rc = measure(authz, &by_key, "warm, key discovery", "discovery",
+		             iterations, &discovery);
+	}
+	if (rc == 0 && base > 0) {
+		printf("p99 decision / baseline: claimed name %.1fx, key "
+		       "discovery %.1fx\n",
+		       claimed / base, discovery / base);
+		figure("decision.claimed.p99_ratio_baseline", claimed / base);
+		figure("decision.discovery.p99_ratio_baseline",
+		       discovery / base);
 	}
 	dance_authz_free(authz);
 	gnutls_free(der.data);
