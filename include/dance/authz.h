@@ -65,6 +65,10 @@ typedef struct dance_request {
 	const char *peer; /* peer address, for logs only */
 	int tls;          /* transport is TLS 1.3 with ALPN dot */
 	const dance_creds_t *creds;
+	/* Optional: creds digested once (dance_peer_new), e.g. per TLS
+	 * connection, reused by every decision on it; NULL: the decision
+	 * digests creds itself. When set it must be made from creds. */
+	const dance_peer_t *digested;
 	const char *claimed_name; /* dane_clientid TLSA owner, or NULL */
 } dance_request_t;
 

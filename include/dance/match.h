@@ -31,6 +31,7 @@
 #define DANCE_MATCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <gnutls/gnutls.h>
@@ -82,9 +83,36 @@ typedef struct dance_match_result {
 } dance_match_result_t;
 
 /* Matches creds against set. Never fails: every problem is an outcome with
- * its detail. opts may be NULL (no name, no CA file, now). */
+ * its detail. opts may be NULL (no name, no CA file, now). Digests creds
+ * for this one call; dance_match_peer reuses a dance_peer_t. */
 void dance_match(const dance_tlsa_set_t *set, const dance_creds_t *creds,
                  const dance_match_opts_t *opts, dance_match_result_t *out);
+
+/* A peer's credentials digested once: the certificates parsed, the leaf's
+ * key and the SHA-256/SHA-512 digests of every certificate and key, the
+ * leaf's SAN dNSNames. Make one per TLS connection (it does not change
+ * while the connection lives) and pass it to every decision on it.
+ * Immutable: any number of threads may read one at once. It copies what
+ * it needs except the certificate DER, which creds must keep alive. */
+typedef struct dance_peer dance_peer_t;
+
+/* EINVAL when there is nothing, or the leaf (or raw key) does not parse
+ * (the reason says why); ENOMEM. *out is NULL on failure. */
+dance_code_t dance_peer_new(const dance_creds_t *creds, dance_peer_t **out,
+                            dance_error_t *err);
+void dance_peer_free(dance_peer_t *peer);
+
+dance_cred_type_t dance_peer_type(const dance_peer_t *peer);
+/* SHA-256 of the leaf's SubjectPublicKeyInfo (32 bytes), and as lower-case
+ * hex into hex (65 bytes). */
+const uint8_t *dance_peer_spki_sha256(const dance_peer_t *peer);
+void dance_peer_spki_sha256_hex(const dance_peer_t *peer, char *hex);
+
+/* As dance_match, on a digested peer (no parsing, no hashing of the
+ * peer's credentials). */
+void dance_match_peer(const dance_tlsa_set_t *set, const dance_peer_t *peer,
+                      const dance_match_opts_t *opts,
+                      dance_match_result_t *out);
 
 /* True when the record is usable for these creds and options (see above),
  * ignoring digest agility. */

@@ -461,14 +461,14 @@ static dance_reason_t reason_from_state(dance_dns_state_t state)
 
 static void match_answer(const dance_authz_t *a, const char *identity,
                          const dance_tlsa_answer_t *answer,
-                         const dance_creds_t *creds, dance_match_result_t *m)
+                         const dance_peer_t *peer, dance_match_result_t *m)
 {
 	dance_match_opts_t opts = {
 	        .name = identity,
 	        .pkix_ca_file = a->pkix_ca_file,
 	        .now = 0,
 	};
-	dance_match(&answer->rrset, creds, &opts, m);
+	dance_match_peer(&answer->rrset, peer, &opts, m);
 }
 
 static void allow_matched(dance_decision_t *out, const char *identity,
@@ -483,7 +483,7 @@ static void allow_matched(dance_decision_t *out, const char *identity,
 /* Decides on one identity's answer. */
 static void judge_answer(const dance_authz_t *a, const char *identity,
                          const char *owner, const dance_tlsa_answer_t *answer,
-                         const dance_creds_t *creds, const char *how,
+                         const dance_peer_t *peer, const char *how,
                          dance_decision_t *out)
 {
 	if (answer->state != DANCE_DNS_SECURE) {
@@ -495,7 +495,7 @@ static void judge_answer(const dance_authz_t *a, const char *identity,
 		return;
 	}
 	dance_match_result_t m;
-	match_answer(a, identity, answer, creds, &m);
+	match_answer(a, identity, answer, peer, &m);
 	if (m.outcome == DANCE_MATCH_OK) {
 		allow_matched(out, identity, owner, &m, how);
 		return;
@@ -560,7 +560,7 @@ static void decide_claimed(decide_ctx_t *c, const dance_policy_zone_t *z)
 	         dance_allow_rule_name(rule));
 	held_answer_t h;
 	answer_for(c->a, owner, c->deadline, &h);
-	judge_answer(c->a, identity, owner, h.answer, c->req->creds, how,
+	judge_answer(c->a, identity, owner, h.answer, c->req->digested, how,
 	             c->out);
 	held_release(c->a, &h);
 }
@@ -579,7 +579,7 @@ static int try_identity(decide_ctx_t *c, const char *identity, const char *how)
 	int allowed = 0;
 	answer_for(c->a, owner, c->deadline, &h);
 	if (h.answer->state == DANCE_DNS_SECURE) {
-		match_answer(c->a, identity, h.answer, c->req->creds, &m);
+		match_answer(c->a, identity, h.answer, c->req->digested, &m);
 		if (m.outcome == DANCE_MATCH_OK) {
 			allow_matched(c->out, identity, owner, &m, how);
 			allowed = 1;
@@ -654,15 +654,7 @@ static int try_uncached(decide_ctx_t *c, const dance_name_list_t *allowed,
 static void deny_unknown_key(decide_ctx_t *c, size_t allowed_count)
 {
 	char hex[65];
-	dance_error_t err;
-	dance_error_clear(&err);
-	if (dance_creds_spki_sha256_hex(c->req->creds, hex, &err) != DANCE_OK) {
-		dance_decision_deny(
-		        c->out, DANCE_REASON_BAD_CREDENTIALS, "",
-		        "the presented credentials do not parse: %s",
-		        err.reason);
-		return;
-	}
+	dance_peer_spki_sha256_hex(c->req->digested, hex);
 	dance_decision_deny(c->out, DANCE_REASON_UNKNOWN_KEY, "",
 	                    "SPKI SHA-256 %s matches no allowed identity of "
 	                    "zone %s (%zu discoverable)",
@@ -675,8 +667,8 @@ static int discover(decide_ctx_t *c, const dance_name_list_t *allowed)
 	dance_error_t err;
 	dance_error_clear(&err);
 	int found = 0;
-	dance_code_t rc = dance_keyindex_candidates(c->a->index, c->req->creds,
-	                                            &ee, &ta, &err);
+	dance_code_t rc = dance_keyindex_candidates_peer(
+	        c->a->index, c->req->digested, &ee, &ta, &err);
 	if (rc == DANCE_EINVAL || rc == DANCE_ECRYPTO) {
 		dance_decision_deny(
 		        c->out, DANCE_REASON_BAD_CREDENTIALS, "",
@@ -737,6 +729,12 @@ static void decide_request(decide_ctx_t *c)
 		                    "or key");
 		return;
 	}
+	if (req->digested == NULL) {
+		/* dance_authz_decide digests them or refuses first. */
+		dance_decision_deny(c->out, DANCE_REASON_INTERNAL, "",
+		                    "credentials not digested");
+		return;
+	}
 	pthread_rwlock_rdlock(&c->a->policy_lock);
 	const dance_policy_zone_t *z =
 	        dance_policy_lookup(&c->a->policy, req->zone);
@@ -780,10 +778,29 @@ void dance_authz_decide(dance_authz_t *a, const dance_request_t *req,
 		                    "no authorizer or no request");
 		return;
 	}
+	/* The credentials are digested once for the whole decision, unless
+	 * the caller brought them digested (once per connection). */
+	dance_request_t r = *req;
+	dance_peer_t *own = NULL;
+	dance_error_t err;
+	dance_error_clear(&err);
+	if (r.tls && r.digested == NULL && has_creds(r.creds)) {
+		if (dance_peer_new(r.creds, &own, &err) == DANCE_OK) {
+			r.digested = own;
+		}
+	}
 	int64_t stop = dance_monotonic_ms() + a->deadline_ms;
-	decide_once(a, req, out);
-	dance_authz_try_san_names(a, req, stop, decide_once, out);
+	if (r.tls && has_creds(r.creds) && r.digested == NULL) {
+		dance_decision_deny(
+		        out, DANCE_REASON_BAD_CREDENTIALS, "",
+		        "the presented credentials do not parse: %s",
+		        err.reason);
+	} else {
+		decide_once(a, &r, out);
+		dance_authz_try_san_names(a, &r, stop, decide_once, out);
+	}
 	atomic_fetch_add(&a->decisions[out->reason], 1);
+	dance_peer_free(own);
 }
 
 void dance_authz_stats(dance_authz_t *a, dance_authz_stats_t *out)

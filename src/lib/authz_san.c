@@ -13,6 +13,7 @@
  * says which TLSA RRset to check (RFC 7671 5.1 still holds for DANE-EE).
  */
 #include "authz_internal.h"
+#include "peer_digest.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -55,18 +56,18 @@ void dance_authz_try_san_names(dance_authz_t *a, const dance_request_t *req,
                                int64_t stop, dance_decide_fn decide,
                                dance_decision_t *out)
 {
-	dance_name_list_t names = {NULL, 0};
-	if (!wants_san_names(req, out) ||
-	    dance_cert_dnsnames(&req->creds->certs[0], &names, NULL) !=
-	            DANCE_OK) {
+	/* The names were read once, with the rest of the credentials. */
+	if (!wants_san_names(req, out) || req->digested == NULL ||
+	    !req->digested->names_ok) {
 		return;
 	}
+	const dance_name_list_t *names = &req->digested->names;
 	dance_decision_t best = *out;
-	for (size_t i = 0; i < names.count && i < DANCE_SAN_CLAIMS &&
+	for (size_t i = 0; i < names->count && i < DANCE_SAN_CLAIMS &&
 	                   dance_monotonic_ms() < stop && !best.allow;
 	     i++) {
 		dance_request_t claim = *req;
-		claim.claimed_name = names.names[i];
+		claim.claimed_name = names->names[i];
 		dance_decision_t d;
 		decide(a, &claim, &d);
 		if (rank(&d) > rank(&best)) {
@@ -74,6 +75,5 @@ void dance_authz_try_san_names(dance_authz_t *a, const dance_request_t *req,
 			note_source(&best);
 		}
 	}
-	dance_name_list_clear(&names);
 	*out = best;
 }

@@ -62,6 +62,10 @@ static int cert_parse(chain_cert_t *cert, const gnutls_datum_t *der)
 		                           &cert->spki);
 	}
 	gnutls_pubkey_deinit(key);
+	if (rc >= 0 && (chain_digest(der, &cert->cert_digests) != 0 ||
+	                chain_digest(&cert->spki, &cert->spki_digests) != 0)) {
+		rc = GNUTLS_E_HASH_FAILED;
+	}
 	if (rc >= 0) {
 		/* Self-issued: a name match, as for OpenSSL's chain building;
 		 * the signature of a trust anchor is never relied upon. */
@@ -152,35 +156,37 @@ dance_code_t chain_add_pem_file(chain_t *c, const char *path,
 	return code;
 }
 
-int chain_object_matches(const gnutls_datum_t *obj, chain_digests_t *digests,
-                         const dance_tlsa_t *rec)
+int chain_digest(const gnutls_datum_t *obj, chain_digests_t *digests)
 {
-	if (rec->mtype == DANCE_MTYPE_FULL) {
-		return rec->data_len == obj->size &&
-		       memcmp(rec->data, obj->data, obj->size) == 0;
-	}
-	int sha512 = rec->mtype == DANCE_MTYPE_SHA512;
-	uint8_t bit = sha512 ? 2 : 1;
-	uint8_t *digest = sha512 ? digests->sha512 : digests->sha256;
-	size_t len = sha512 ? sizeof(digests->sha512) : sizeof(digests->sha256);
-	if (rec->mtype != DANCE_MTYPE_SHA256 && !sha512) {
-		return 0;
-	}
-	if (rec->data_len != len) {
-		return 0;
-	}
-	if (!(digests->have & bit)) {
-		if (gnutls_hash_fast(sha512 ? GNUTLS_DIG_SHA512
-		                            : GNUTLS_DIG_SHA256,
-		                     obj->data, obj->size, digest) < 0) {
-			return 0;
-		}
-		digests->have |= bit;
-	}
-	return gnutls_memcmp(digest, rec->data, len) == 0;
+	return gnutls_hash_fast(GNUTLS_DIG_SHA256, obj->data, obj->size,
+	                        digests->sha256) < 0 ||
+	                       gnutls_hash_fast(GNUTLS_DIG_SHA512, obj->data,
+	                                        obj->size, digests->sha512) < 0
+	               ? -1
+	               : 0;
 }
 
-int chain_cert_matches(chain_cert_t *cert, const dance_tlsa_t *rec)
+int chain_object_matches(const gnutls_datum_t *obj,
+                         const chain_digests_t *digests,
+                         const dance_tlsa_t *rec)
+{
+	switch (rec->mtype) {
+	case DANCE_MTYPE_FULL:
+		return rec->data_len == obj->size &&
+		       memcmp(rec->data, obj->data, obj->size) == 0;
+	case DANCE_MTYPE_SHA256:
+		return rec->data_len == sizeof(digests->sha256) &&
+		       gnutls_memcmp(digests->sha256, rec->data,
+		                     sizeof(digests->sha256)) == 0;
+	case DANCE_MTYPE_SHA512:
+		return rec->data_len == sizeof(digests->sha512) &&
+		       gnutls_memcmp(digests->sha512, rec->data,
+		                     sizeof(digests->sha512)) == 0;
+	}
+	return 0;
+}
+
+int chain_cert_matches(const chain_cert_t *cert, const dance_tlsa_t *rec)
 {
 	if (rec->selector == DANCE_SELECTOR_CERT) {
 		return chain_object_matches(&cert->der, &cert->cert_digests,
@@ -223,4 +229,11 @@ int chain_crt_current(gnutls_x509_crt_t crt, time_t now)
 int chain_cert_current(const chain_cert_t *cert, time_t now)
 {
 	return chain_crt_current(cert->crt, now);
+}
+
+void chain_view_add(chain_view_t *v, const chain_t *c)
+{
+	for (size_t i = 0; i < c->count && v->count < CHAIN_VIEW_MAX; i++) {
+		v->certs[v->count++] = &c->certs[i];
+	}
 }

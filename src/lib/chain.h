@@ -23,9 +23,9 @@ typedef enum chain_origin {
 	CHAIN_FROM_STORE, /* the PKIX CA file (trusted) */
 } chain_origin_t;
 
-/* Digests of one object, filled on first use. */
+/* Digests of one object, computed when the certificate is added, so that
+ * matching only compares bytes and a chain can be shared read-only. */
 typedef struct chain_digests {
-	uint8_t have; /* bit 0: sha256, bit 1: sha512 */
 	uint8_t sha256[32];
 	uint8_t sha512[64];
 } chain_digests_t;
@@ -45,6 +45,17 @@ typedef struct chain {
 	size_t count, cap;
 } chain_t;
 
+/* Certificates from several chains seen as one (borrowed pointers): the
+ * peer's, then those of TLSA records. */
+#define CHAIN_VIEW_MAX 64
+typedef struct chain_view {
+	const chain_cert_t *certs[CHAIN_VIEW_MAX];
+	size_t count;
+} chain_view_t;
+
+/* Appends c's certificates to v (as many as fit). */
+void chain_view_add(chain_view_t *v, const chain_t *c);
+
 void chain_init(chain_t *c);
 void chain_free(chain_t *c);
 
@@ -60,11 +71,15 @@ dance_code_t chain_add_pem_file(chain_t *c, const char *path,
 
 /* True when the record's data is this certificate (selector 0) or its
  * SubjectPublicKeyInfo (selector 1), in full or by digest. */
-int chain_cert_matches(chain_cert_t *cert, const dance_tlsa_t *rec);
+int chain_cert_matches(const chain_cert_t *cert, const dance_tlsa_t *rec);
 
 /* True when the record's data (selector, matching type) is obj. */
-int chain_object_matches(const gnutls_datum_t *obj, chain_digests_t *digests,
+int chain_object_matches(const gnutls_datum_t *obj,
+                         const chain_digests_t *digests,
                          const dance_tlsa_t *rec);
+
+/* Fills digests of obj. 0, or -1 when hashing fails. */
+int chain_digest(const gnutls_datum_t *obj, chain_digests_t *digests);
 
 /* True when issuer's name is child's issuer name and issuer's key verifies
  * child's signature. */

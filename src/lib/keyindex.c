@@ -5,6 +5,7 @@
  * so that an update removes the old ones. Identities are a plain list:
  * updates are rare (a refresh), lookups go through the table. */
 #include "keyindex.h"
+#include "peer_digest.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -322,11 +323,9 @@ void dance_keyindex_retain(dance_keyindex_t *ki,
 	pthread_rwlock_unlock(&ki->lock);
 }
 
-/* Digests of the leaf: storage for the six forms. */
+/* The six forms of the leaf (certificate and key, each in full and by
+ * SHA-256 and SHA-512), read from the digested peer. */
 typedef struct ki_probe {
-	gnutls_datum_t spki; /* owned when spki_owned */
-	int spki_owned;
-	uint8_t cert256[32], cert512[64], spki256[32], spki512[64];
 	ki_form_t forms[KI_FORMS];
 	size_t count;
 } ki_probe_t;
@@ -337,61 +336,24 @@ static void probe_add(ki_probe_t *p, uint8_t selector, uint8_t mtype,
 	p->forms[p->count++] = (ki_form_t){selector, mtype, data, len};
 }
 
-static int probe_digests(ki_probe_t *p, uint8_t selector,
-                         const gnutls_datum_t *der, uint8_t *d256,
-                         uint8_t *d512)
+static void probe_forms(ki_probe_t *p, uint8_t selector,
+                        const gnutls_datum_t *der, const chain_digests_t *d)
 {
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der->data, der->size, d256) <
-	            0 ||
-	    gnutls_hash_fast(GNUTLS_DIG_SHA512, der->data, der->size, d512) <
-	            0) {
-		return -1;
-	}
 	probe_add(p, selector, DANCE_MTYPE_FULL, der->data, der->size);
-	probe_add(p, selector, DANCE_MTYPE_SHA256, d256, 32);
-	probe_add(p, selector, DANCE_MTYPE_SHA512, d512, 64);
-	return 0;
+	probe_add(p, selector, DANCE_MTYPE_SHA256, d->sha256,
+	          sizeof(d->sha256));
+	probe_add(p, selector, DANCE_MTYPE_SHA512, d->sha512,
+	          sizeof(d->sha512));
 }
 
-static dance_code_t probe_init(ki_probe_t *p, const dance_creds_t *creds,
-                               dance_error_t *err)
+static void probe_init(ki_probe_t *p, const dance_peer_t *peer)
 {
 	memset(p, 0, sizeof(*p));
-	if (creds == NULL || creds->count == 0 || creds->certs == NULL ||
-	    creds->certs[0].data == NULL || creds->certs[0].size == 0) {
-		return dance_error_set(err, DANCE_EINVAL,
-		                       "no credentials presented");
+	if (peer->leaf_der != NULL) {
+		probe_forms(p, DANCE_SELECTOR_CERT, peer->leaf_der,
+		            peer->cert_digests);
 	}
-	const gnutls_datum_t *leaf = &creds->certs[0];
-	if (creds->type == DANCE_CRED_RAWPK) {
-		p->spki = *leaf;
-	} else {
-		dance_code_t rc = dance_cert_spki(leaf, &p->spki, err);
-		if (rc != DANCE_OK) {
-			return rc;
-		}
-		p->spki_owned = 1;
-		if (probe_digests(p, DANCE_SELECTOR_CERT, leaf, p->cert256,
-		                  p->cert512) != 0) {
-			return dance_error_set(
-			        err, DANCE_ECRYPTO,
-			        "hashing the certificate failed");
-		}
-	}
-	if (probe_digests(p, DANCE_SELECTOR_SPKI, &p->spki, p->spki256,
-	                  p->spki512) != 0) {
-		return dance_error_set(err, DANCE_ECRYPTO,
-		                       "hashing the public key failed");
-	}
-	return DANCE_OK;
-}
-
-static void probe_clear(ki_probe_t *p)
-{
-	if (p->spki_owned) {
-		gnutls_free(p->spki.data);
-	}
-	memset(p, 0, sizeof(*p));
+	probe_forms(p, DANCE_SELECTOR_SPKI, &peer->spki, &peer->spki_digests);
 }
 
 static int collect_form(const dance_keyindex_t *ki, const ki_form_t *f,
@@ -424,23 +386,20 @@ static int collect_ta(const dance_keyindex_t *ki, dance_name_list_t *ta)
 	return 0;
 }
 
-dance_code_t dance_keyindex_candidates(dance_keyindex_t *ki,
-                                       const dance_creds_t *creds,
-                                       dance_name_list_t *ee,
-                                       dance_name_list_t *ta,
-                                       dance_error_t *err)
+dance_code_t dance_keyindex_candidates_peer(dance_keyindex_t *ki,
+                                            const dance_peer_t *peer,
+                                            dance_name_list_t *ee,
+                                            dance_name_list_t *ta,
+                                            dance_error_t *err)
 {
 	ki_probe_t probe;
-	if (ki == NULL || ee == NULL || ta == NULL) {
+	if (ki == NULL || peer == NULL || ee == NULL || ta == NULL) {
 		return dance_error_set(
 		        err, DANCE_EINVAL,
-		        "key index lookup without index or lists");
+		        "key index lookup without index, peer or "
+		        "lists");
 	}
-	dance_code_t rc = probe_init(&probe, creds, err);
-	if (rc != DANCE_OK) {
-		probe_clear(&probe);
-		return rc;
-	}
+	probe_init(&probe, peer);
 	int failed = 0;
 	pthread_rwlock_rdlock(&ki->lock);
 	for (size_t i = 0; i < probe.count && !failed; i++) {
@@ -450,11 +409,30 @@ dance_code_t dance_keyindex_candidates(dance_keyindex_t *ki,
 		failed = collect_ta(ki, ta);
 	}
 	pthread_rwlock_unlock(&ki->lock);
-	probe_clear(&probe);
 	if (failed) {
 		return dance_error_set(err, DANCE_ENOMEM, "out of memory");
 	}
 	return DANCE_OK;
+}
+
+dance_code_t dance_keyindex_candidates(dance_keyindex_t *ki,
+                                       const dance_creds_t *creds,
+                                       dance_name_list_t *ee,
+                                       dance_name_list_t *ta,
+                                       dance_error_t *err)
+{
+	dance_peer_t *peer = NULL;
+	if (ki == NULL || ee == NULL || ta == NULL) {
+		return dance_error_set(
+		        err, DANCE_EINVAL,
+		        "key index lookup without index or lists");
+	}
+	dance_code_t rc = dance_peer_new(creds, &peer, err);
+	if (rc == DANCE_OK) {
+		rc = dance_keyindex_candidates_peer(ki, peer, ee, ta, err);
+	}
+	dance_peer_free(peer);
+	return rc;
 }
 
 size_t dance_keyindex_identities(dance_keyindex_t *ki)

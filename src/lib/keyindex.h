@@ -42,6 +42,12 @@ void dance_keyindex_retain(dance_keyindex_t *ki,
  * name a form of the leaf, ta those with trust-anchor records (both lists
  * are appended to, without duplicates). EINVAL when the leaf does not
  * parse. */
+dance_code_t dance_keyindex_candidates_peer(dance_keyindex_t *ki,
+                                            const dance_peer_t *peer,
+                                            dance_name_list_t *ee,
+                                            dance_name_list_t *ta,
+                                            dance_error_t *err);
+/* The same from undigested credentials (EINVAL when they do not parse). */
 dance_code_t dance_keyindex_candidates(dance_keyindex_t *ki,
                                        const dance_creds_t *creds,
                                        dance_name_list_t *ee,

@@ -4,6 +4,7 @@
 #include "anchor.h"
 #include "chain.h"
 #include "path.h"
+#include "peer_digest.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,12 +15,6 @@
 #include <gnutls/x509.h>
 
 #include "dance/name.h"
-
-/* Parsed view of what the peer presented. */
-typedef struct presented {
-	const dance_creds_t *creds;
-	gnutls_datum_t leaf_spki; /* owned (gnutls_free) */
-} presented_t;
 
 /* Strongest supported digest type per usage+selector (RFC 7671 9). */
 typedef struct agility {
@@ -64,61 +59,15 @@ static time_t opts_now(const dance_match_opts_t *opts)
 	return opts != NULL && opts->now != 0 ? opts->now : time(NULL);
 }
 
-/* Checks that a raw key is a parsable SPKI and copies it. */
-static dance_code_t raw_key_spki(const gnutls_datum_t *der,
-                                 gnutls_datum_t *spki, dance_error_t *err)
-{
-	gnutls_pubkey_t key = NULL;
-	int rc = gnutls_pubkey_init(&key);
-	if (rc >= 0) {
-		rc = gnutls_pubkey_import(key, der, GNUTLS_X509_FMT_DER);
-	}
-	if (rc >= 0) {
-		rc = gnutls_pubkey_export2(key, GNUTLS_X509_FMT_DER, spki);
-	}
-	gnutls_pubkey_deinit(key);
-	if (rc < 0) {
-		return dance_error_set(err, DANCE_EINVAL,
-		                       "raw public key does not parse: %s",
-		                       gnutls_strerror(rc));
-	}
-	return DANCE_OK;
-}
-
-static dance_code_t presented_open(const dance_creds_t *creds, presented_t *p,
-                                   dance_error_t *err)
-{
-	memset(p, 0, sizeof(*p));
-	p->creds = creds;
-	if (creds->type == DANCE_CRED_RAWPK) {
-		return raw_key_spki(&creds->certs[0], &p->leaf_spki, err);
-	}
-	return dance_cert_spki(&creds->certs[0], &p->leaf_spki, err);
-}
-
-static void presented_close(presented_t *p)
-{
-	gnutls_free(p->leaf_spki.data);
-	p->leaf_spki.data = NULL;
-}
-
 dance_code_t dance_creds_spki_sha256_hex(const dance_creds_t *creds, char *hex,
                                          dance_error_t *err)
 {
-	presented_t p;
-	unsigned char digest[32];
-	if (creds == NULL || creds->count == 0) {
-		return dance_error_set(err, DANCE_EINVAL, "no credentials");
-	}
-	dance_code_t rc = presented_open(creds, &p, err);
+	dance_peer_t *peer = NULL;
+	dance_code_t rc = dance_peer_new(creds, &peer, err);
 	if (rc == DANCE_OK) {
-		gnutls_hash_fast(GNUTLS_DIG_SHA256, p.leaf_spki.data,
-		                 p.leaf_spki.size, digest);
-		for (size_t i = 0; i < sizeof(digest); i++) {
-			snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-		}
+		dance_peer_spki_sha256_hex(peer, hex);
 	}
-	presented_close(&p);
+	dance_peer_free(peer);
 	return rc;
 }
 
@@ -171,12 +120,11 @@ static int considered(const dance_tlsa_t *r, const agility_t *ag)
 typedef struct matcher {
 	const dance_tlsa_set_t *set;
 	const dance_match_opts_t *opts;
-	const presented_t *p;
+	const dance_peer_t *peer;
 	agility_t ag;
 	time_t now;
-	chain_t pool;
-	chain_digests_t rawpk_digests;
-	int name_checked, name_ok;
+	chain_t extras;    /* certificates of 0 0 0 / 2 0 0 records */
+	chain_view_t pool; /* the peer's, then the extras */
 	char name_why[DANCE_REASON_MAX];
 	dance_match_outcome_t failure;
 	char failure_detail[DANCE_REASON_MAX];
@@ -189,7 +137,7 @@ static int takes_part(const matcher_t *m, size_t i, uint8_t usage)
 {
 	const dance_tlsa_t *r = &m->set->records[i];
 	return r->usage == usage &&
-	       dance_tlsa_usable(r, m->p->creds->type, m->opts) &&
+	       dance_tlsa_usable(r, m->peer->type, m->opts) &&
 	       considered(r, &m->ag);
 }
 
@@ -243,32 +191,25 @@ static void failed(matcher_t *m, dance_match_outcome_t outcome, const char *fmt,
  * the leaf. Checked once per matching. */
 static int leaf_has_name(matcher_t *m)
 {
-	dance_name_list_t names;
 	const dance_match_opts_t *opts = m->opts;
-	if (m->name_checked) {
-		return m->name_ok;
-	}
-	m->name_checked = 1;
 	if (opts == NULL || opts->name == NULL) {
 		snprintf(m->name_why, sizeof(m->name_why),
 		         "no client name to check the SAN against");
 		return 0;
 	}
-	if (dance_cert_dnsnames(&m->p->creds->certs[0], &names, NULL) !=
-	    DANCE_OK) {
+	if (!m->peer->names_ok) {
 		snprintf(m->name_why, sizeof(m->name_why),
 		         "leaf SAN names unreadable");
 		return 0;
 	}
-	for (size_t i = 0; i < names.count && !m->name_ok; i++) {
-		m->name_ok = dance_name_equal(names.names[i], opts->name);
+	for (size_t i = 0; i < m->peer->names.count; i++) {
+		if (dance_name_equal(m->peer->names.names[i], opts->name)) {
+			return 1;
+		}
 	}
-	dance_name_list_clear(&names);
-	if (!m->name_ok) {
-		snprintf(m->name_why, sizeof(m->name_why),
-		         "leaf has no SAN dNSName %s", opts->name);
-	}
-	return m->name_ok;
+	snprintf(m->name_why, sizeof(m->name_why), "leaf has no SAN dNSName %s",
+	         opts->name);
+	return 0;
 }
 
 /* A matched TA or PKIX record on a valid path: the name decides. */
@@ -289,16 +230,16 @@ static int path_ok(matcher_t *m, size_t index)
  * ignored (RFC 7671 5.1). */
 static int try_dane_ee(matcher_t *m)
 {
-	const dance_creds_t *creds = m->p->creds;
+	const dance_peer_t *peer = m->peer;
 	for (size_t i = 0; i < m->set->count; i++) {
 		if (!takes_part(m, i, DANCE_USAGE_DANE_EE)) {
 			continue;
 		}
 		const dance_tlsa_t *r = &m->set->records[i];
-		int hit = creds->type == DANCE_CRED_RAWPK
-		                  ? chain_object_matches(&m->p->leaf_spki,
-		                                         &m->rawpk_digests, r)
-		                  : chain_cert_matches(&m->pool.certs[0], r);
+		int hit = peer->type == DANCE_CRED_RAWPK
+		                  ? chain_object_matches(&peer->spki,
+		                                         &peer->spki_digests, r)
+		                  : chain_cert_matches(m->pool.certs[0], r);
 		if (hit) {
 			matched(m, i);
 			return 1;
@@ -322,8 +263,9 @@ static void pool_add_record_certs(matcher_t *m)
 			continue;
 		}
 		gnutls_datum_t der = {r->data, (unsigned)r->data_len};
-		(void)chain_add(&m->pool, &der, CHAIN_FROM_TLSA, NULL);
+		(void)chain_add(&m->extras, &der, CHAIN_FROM_TLSA, NULL);
 	}
+	chain_view_add(&m->pool, &m->extras);
 }
 
 /* The first depth of the path (from 1, or 0 for a self-issued leaf, which
@@ -332,9 +274,9 @@ static void pool_add_record_certs(matcher_t *m)
 static int ta_in_path(matcher_t *m, const path_t *path, size_t *depth,
                       size_t *index)
 {
-	size_t first = m->pool.certs[0].self_issued ? 0 : 1;
+	size_t first = m->pool.certs[0]->self_issued ? 0 : 1;
 	for (size_t d = first; d < path->len; d++) {
-		chain_cert_t *cert = &m->pool.certs[path->idx[d]];
+		const chain_cert_t *cert = m->pool.certs[path->idx[d]];
 		for (size_t i = 0; i < m->set->count; i++) {
 			if (takes_part(m, i, DANCE_USAGE_DANE_TA) &&
 			    chain_cert_matches(cert, &m->set->records[i])) {
@@ -353,7 +295,7 @@ static int ta_in_path(matcher_t *m, const path_t *path, size_t *depth,
 static int try_ta_key(matcher_t *m, const path_t *path, size_t index)
 {
 	const dance_tlsa_t *r = &m->set->records[index];
-	const chain_cert_t *top = &m->pool.certs[path->idx[path->len - 1]];
+	const chain_cert_t *top = m->pool.certs[path->idx[path->len - 1]];
 	gnutls_datum_t spki = {r->data, (unsigned)r->data_len};
 	gnutls_x509_crt_t anchor = NULL;
 	char why[DANCE_REASON_MAX] = "", rec[64];
@@ -390,7 +332,7 @@ static int try_dane_ta(matcher_t *m)
 	char why[DANCE_REASON_MAX] = "", rec[64];
 	path_build(&m->pool, m->now, &path);
 	if (ta_in_path(m, &path, &depth, &index)) {
-		chain_cert_t *ta = &m->pool.certs[path.idx[depth]];
+		const chain_cert_t *ta = m->pool.certs[path.idx[depth]];
 		size_t n = depth == 0 ? 1 : depth;
 		if (path_verify(&m->pool, &path, n, ta->crt, 1, m->now, why,
 		                sizeof(why))) {
@@ -423,12 +365,12 @@ static int pkix_record_on_path(matcher_t *m, const dance_tlsa_t *r,
 	const path_t *path = &pp->path;
 	if (r->usage == DANCE_USAGE_PKIX_EE) {
 		*depth = 0;
-		return chain_cert_matches(&m->pool.certs[0], r);
+		return chain_cert_matches(m->pool.certs[0], r);
 	}
 	/* A self-issued leaf is its own issuer (depth 1 for OpenSSL). */
-	size_t first = m->pool.certs[0].self_issued ? 0 : 1;
+	size_t first = m->pool.certs[0]->self_issued ? 0 : 1;
 	for (size_t d = first; d < path->len; d++) {
-		if (chain_cert_matches(&m->pool.certs[path->idx[d]], r)) {
+		if (chain_cert_matches(m->pool.certs[path->idx[d]], r)) {
 			*depth = d;
 			return 1;
 		}
@@ -498,7 +440,7 @@ static size_t count_usable(const matcher_t *m)
 	size_t n = 0;
 	for (size_t i = 0; i < m->set->count; i++) {
 		const dance_tlsa_t *r = &m->set->records[i];
-		n += dance_tlsa_usable(r, m->p->creds->type, m->opts) &&
+		n += dance_tlsa_usable(r, m->peer->type, m->opts) &&
 		     considered(r, &m->ag);
 	}
 	return n;
@@ -509,7 +451,7 @@ static size_t count_usable(const matcher_t *m)
 static void match_records(matcher_t *m)
 {
 	dance_match_result_t *out = m->out;
-	dance_cred_type_t type = m->p->creds->type;
+	dance_cred_type_t type = m->peer->type;
 	agility_scan(m->set, type, m->opts, &m->ag);
 	out->usable = count_usable(m);
 	if (out->usable == 0) {
@@ -548,50 +490,46 @@ static void match_records(matcher_t *m)
 	           type == DANCE_CRED_RAWPK ? "key" : "certificate");
 }
 
+void dance_match_peer(const dance_tlsa_set_t *set, const dance_peer_t *peer,
+                      const dance_match_opts_t *opts, dance_match_result_t *out)
+{
+	matcher_t m;
+	memset(out, 0, sizeof(*out));
+	out->index = -1;
+	memset(&m, 0, sizeof(m));
+	m.set = set;
+	m.opts = opts;
+	m.peer = peer;
+	m.now = opts_now(opts);
+	m.out = out;
+	m.failure = DANCE_MATCH_NONE;
+	chain_init(&m.extras);
+	chain_view_add(&m.pool, &peer->chain);
+	match_records(&m);
+	chain_free(&m.extras);
+}
+
 void dance_match(const dance_tlsa_set_t *set, const dance_creds_t *creds,
                  const dance_match_opts_t *opts, dance_match_result_t *out)
 {
-	presented_t p;
+	dance_peer_t *peer = NULL;
 	dance_error_t err;
-	memset(out, 0, sizeof(*out));
-	out->index = -1;
 	if (creds == NULL || creds->count == 0 || creds->certs == NULL) {
+		memset(out, 0, sizeof(*out));
+		out->index = -1;
 		out->outcome = DANCE_MATCH_NO_CREDS;
 		set_detail(out, "the peer presented no certificate or key");
 		return;
 	}
-	if (presented_open(creds, &p, &err) != DANCE_OK) {
+	if (dance_peer_new(creds, &peer, &err) != DANCE_OK) {
+		memset(out, 0, sizeof(*out));
+		out->index = -1;
 		out->outcome = DANCE_MATCH_BAD_CREDS;
 		set_detail(out, "%s", err.reason);
 		return;
 	}
-	matcher_t m;
-	memset(&m, 0, sizeof(m));
-	m.set = set;
-	m.opts = opts;
-	m.p = &p;
-	m.now = opts_now(opts);
-	m.out = out;
-	m.failure = DANCE_MATCH_NONE;
-	chain_init(&m.pool);
-	dance_code_t rc = DANCE_OK;
-	/* The leaf must parse; another presented certificate that does not
-	 * is left out (it can be on no path, and DANE-EE never needs it). */
-	for (size_t i = 0; creds->type == DANCE_CRED_X509 && i < creds->count &&
-	                   rc == DANCE_OK;
-	     i++) {
-		dance_code_t added = chain_add(&m.pool, &creds->certs[i],
-		                               CHAIN_PRESENTED, &err);
-		rc = i == 0 ? added : DANCE_OK;
-	}
-	if (rc != DANCE_OK) {
-		out->outcome = DANCE_MATCH_BAD_CREDS;
-		set_detail(out, "%s", err.reason);
-	} else {
-		match_records(&m);
-	}
-	chain_free(&m.pool);
-	presented_close(&p);
+	dance_match_peer(set, peer, opts, out);
+	dance_peer_free(peer);
 }
 
 const char *dance_match_outcome_name(dance_match_outcome_t outcome)

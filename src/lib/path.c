@@ -33,12 +33,12 @@ static int issuer_rank(const chain_cert_t *child, const chain_cert_t *cand,
 
 /* The best issuer of child among the pool's untrusted certificates not yet
  * on the path (the first of the best rank). */
-static int find_issuer(const chain_t *pool, const path_t *path,
+static int find_issuer(const chain_view_t *pool, const path_t *path,
                        const chain_cert_t *child, time_t now, size_t *out)
 {
 	int best = 0;
 	for (size_t i = 1; i < pool->count && best < 3; i++) {
-		const chain_cert_t *cand = &pool->certs[i];
+		const chain_cert_t *cand = pool->certs[i];
 		if (cand->origin == CHAIN_FROM_STORE || on_path(path, i)) {
 			continue;
 		}
@@ -79,7 +79,7 @@ static int find_store_issuer(const chain_t *store, const chain_cert_t *child,
 	return found;
 }
 
-void path_build(const chain_t *pool, time_t now, path_t *out)
+void path_build(const chain_view_t *pool, time_t now, path_t *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (pool->count == 0) {
@@ -87,7 +87,7 @@ void path_build(const chain_t *pool, time_t now, path_t *out)
 	}
 	out->idx[out->len++] = 0;
 	while (out->len < PATH_MAX_DEPTH) {
-		const chain_cert_t *cur = &pool->certs[out->idx[out->len - 1]];
+		const chain_cert_t *cur = pool->certs[out->idx[out->len - 1]];
 		size_t next;
 		if (cur->self_issued ||
 		    !find_issuer(pool, out, cur, now, &next)) {
@@ -97,7 +97,7 @@ void path_build(const chain_t *pool, time_t now, path_t *out)
 	}
 }
 
-void path_build_pkix(const chain_t *pool, const chain_t *store, time_t now,
+void path_build_pkix(const chain_view_t *pool, const chain_t *store, time_t now,
                      pkix_path_t *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -107,7 +107,7 @@ void path_build_pkix(const chain_t *pool, const chain_t *store, time_t now,
 	path_t *p = &out->path;
 	p->idx[p->len++] = 0;
 	while (p->len < PATH_MAX_DEPTH) {
-		const chain_cert_t *cur = &pool->certs[p->idx[p->len - 1]];
+		const chain_cert_t *cur = pool->certs[p->idx[p->len - 1]];
 		size_t next;
 		if (find_store_issuer(store, cur, now, &out->anchor)) {
 			out->has_anchor = 1;
@@ -121,12 +121,12 @@ void path_build_pkix(const chain_t *pool, const chain_t *store, time_t now,
 	}
 }
 
-static int dates_valid(const chain_t *pool, const path_t *path, size_t n,
+static int dates_valid(const chain_view_t *pool, const path_t *path, size_t n,
                        gnutls_x509_crt_t anchor, int anchor_dates, time_t now,
                        char *why, size_t why_size)
 {
 	for (size_t i = 0; i < n; i++) {
-		const chain_cert_t *cert = &pool->certs[path->idx[i]];
+		const chain_cert_t *cert = pool->certs[path->idx[i]];
 		if (!chain_cert_current(cert, now)) {
 			snprintf(
 			        why, why_size,
@@ -166,7 +166,7 @@ static int crt_copy(gnutls_x509_crt_t crt, gnutls_x509_crt_t *out)
 	return rc;
 }
 
-static int verify_links(const chain_t *pool, const path_t *path, size_t n,
+static int verify_links(const chain_view_t *pool, const path_t *path, size_t n,
                         gnutls_x509_crt_t anchor, char *why, size_t why_size)
 {
 	gnutls_x509_crt_t crts[PATH_MAX_DEPTH];
@@ -174,7 +174,7 @@ static int verify_links(const chain_t *pool, const path_t *path, size_t n,
 	gnutls_x509_crt_t copy = NULL;
 	unsigned status = 0;
 	for (size_t i = 0; i < n; i++) {
-		crts[i] = pool->certs[path->idx[i]].crt;
+		crts[i] = pool->certs[path->idx[i]]->crt;
 	}
 	int rc = gnutls_x509_trust_list_init(&list, 0);
 	if (rc >= 0) {
@@ -215,7 +215,7 @@ static int verify_links(const chain_t *pool, const path_t *path, size_t n,
 	return 1;
 }
 
-int path_verify(const chain_t *pool, const path_t *path, size_t n,
+int path_verify(const chain_view_t *pool, const path_t *path, size_t n,
                 gnutls_x509_crt_t anchor, int anchor_dates, time_t now,
                 char *why, size_t why_size)
 {

@@ -26,7 +26,7 @@ typedef struct path {
  * an issuer (name and signature; a currently valid one first) not yet on
  * the path. It ends at a self-issued certificate, where no issuer is
  * found, or at PATH_MAX_DEPTH. */
-void path_build(const chain_t *pool, time_t now, path_t *out);
+void path_build(const chain_view_t *pool, time_t now, path_t *out);
 
 /* Where a PKIX path ends: the anchor in the store, or none. */
 typedef struct pkix_path {
@@ -38,7 +38,7 @@ typedef struct pkix_path {
 /* As path_build, but at each step a CA file certificate that issued the
  * current one is taken first (and ends the path as its anchor), as
  * OpenSSL's trusted-first chain building does. */
-void path_build_pkix(const chain_t *pool, const chain_t *store, time_t now,
+void path_build_pkix(const chain_view_t *pool, const chain_t *store, time_t now,
                      pkix_path_t *out);
 
 /* Verifies the first n certificates of path (n >= 1) against anchor as
@@ -47,7 +47,7 @@ void path_build_pkix(const chain_t *pool, const chain_t *store, time_t now,
  * certificates and, when anchor_dates, of the anchor (OpenSSL checks a
  * DANE-TA certificate's dates too). The anchor may be the last of the n
  * (a self-issued leaf as its own anchor). 1 valid, else 0 and why. */
-int path_verify(const chain_t *pool, const path_t *path, size_t n,
+int path_verify(const chain_view_t *pool, const path_t *path, size_t n,
                 gnutls_x509_crt_t anchor, int anchor_dates, time_t now,
                 char *why, size_t why_size);
 

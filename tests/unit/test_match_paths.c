@@ -246,6 +246,52 @@ static void test_pkix_ee_failure_wording(void)
 	CU_ASSERT_EQUAL(run(ee, 1, chain, pk.roots_file, &res), DANCE_MATCH_OK);
 }
 
+/* A peer digested once decides every record set like the raw
+ * credentials do, and refuses what does not parse. */
+static void test_digested_peer(void)
+{
+	need_pki();
+	gnutls_datum_t ders[3] = {pk.leaf->der, pk.org->der, pk.mid->der};
+	dance_creds_t creds = {DANCE_CRED_X509, ders, 3};
+	dance_peer_t *peer = NULL;
+	CU_ASSERT_EQUAL_FATAL(dance_peer_new(&creds, &peer, NULL), DANCE_OK);
+	const fx_cert_t *certs[] = {pk.leaf, pk.org, pk.mid, pk.other_root};
+	dance_match_opts_t opts = {.name = NAME, .pkix_ca_file = pk.roots_file};
+	for (size_t c = 0; c < 4; c++) {
+		for (uint8_t u = 0; u <= 3; u++) {
+			dance_tlsa_set_t set;
+			dance_tlsa_t t;
+			dance_match_result_t a, b;
+			dance_tlsa_set_init(&set);
+			CU_ASSERT_EQUAL_FATAL(
+			        dance_tlsa_from_cert(&certs[c]->der, u, 1, 1,
+			                             &t, NULL),
+			        DANCE_OK);
+			CU_ASSERT_EQUAL(dance_tlsa_set_add(&set, &t, NULL),
+			                DANCE_OK);
+			dance_tlsa_clear(&t);
+			dance_match(&set, &creds, &opts, &a);
+			dance_match_peer(&set, peer, &opts, &b);
+			CU_ASSERT_EQUAL(a.outcome, b.outcome);
+			CU_ASSERT_EQUAL(a.index, b.index);
+			CU_ASSERT_STRING_EQUAL(a.detail, b.detail);
+			dance_tlsa_set_clear(&set);
+		}
+	}
+	char hex[65];
+	dance_peer_spki_sha256_hex(peer, hex);
+	CU_ASSERT_EQUAL(strlen(hex), 64);
+	dance_peer_free(peer);
+	unsigned char junk[4] = {0x30, 0x02, 0x05, 0x00};
+	gnutls_datum_t bad = {junk, sizeof(junk)};
+	dance_creds_t broken = {DANCE_CRED_X509, &bad, 1};
+	dance_creds_t none = {DANCE_CRED_X509, NULL, 0};
+	dance_error_t err;
+	CU_ASSERT_EQUAL(dance_peer_new(&broken, &peer, &err), DANCE_EINVAL);
+	CU_ASSERT_PTR_NULL(peer);
+	CU_ASSERT_EQUAL(dance_peer_new(&none, &peer, &err), DANCE_EINVAL);
+}
+
 void register_match_paths_suite(void)
 {
 	CU_pSuite s = CU_add_suite("match paths", NULL, free_pki);
@@ -259,4 +305,5 @@ void register_match_paths_suite(void)
 	            test_full_cert_records_as_intermediates);
 	CU_add_test(s, "PKIX-EE path failure wording",
 	            test_pkix_ee_failure_wording);
+	CU_add_test(s, "a peer digested once", test_digested_peer);
 }
