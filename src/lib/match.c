@@ -212,7 +212,7 @@ static int leaf_has_name(const presented_t *p, const dance_match_opts_t *opts,
 	}
 	int found = 0;
 	for (size_t i = 0; i < names.count && !found; i++) {
-		found = dance_name_equal(names.names[i], opts->name);
+		found = dance_cert_name_equal(names.names[i], opts->name);
 	}
 	dance_name_list_clear(&names);
 	if (!found) {
