@@ -532,6 +532,32 @@ static dance_code_t claim_names(const dance_authz_t *a, const char *claimed,
 	                                 err);
 }
 
+/* True when the claim is, or maps to, a service TLSA owner. */
+static int claim_is_service(const dance_authz_t *a, const char *claimed)
+{
+	char normal[DANCE_NAME_MAX];
+	return dance_name_normalize(claimed, normal, NULL) == DANCE_OK &&
+	       (dance_owner_is_service(normal) ||
+	        dance_template_owner_is_service(a->owner_template, normal));
+}
+
+static void deny_claim(decide_ctx_t *c, const dance_error_t *err)
+{
+	const char *claimed = c->req->claimed_name;
+	char normal[DANCE_NAME_MAX];
+	if (claim_is_service(c->a, claimed)) {
+		dance_name_normalize(claimed, normal, NULL);
+		dance_decision_deny(c->out, DANCE_REASON_NOT_ALLOWED, normal,
+		                    "%s is a service TLSA owner (_port._proto) "
+		                    "or maps to one: never a client identity",
+		                    normal);
+		return;
+	}
+	dance_decision_deny(c->out, DANCE_REASON_BAD_CLIENTID, "",
+	                    "dane_clientid \"%s\" is not usable: %s", claimed,
+	                    err->reason);
+}
+
 static void decide_claimed(decide_ctx_t *c, const dance_policy_zone_t *z)
 {
 	char identity[DANCE_NAME_MAX], owner[DANCE_NAME_MAX];
@@ -541,9 +567,7 @@ static void decide_claimed(decide_ctx_t *c, const dance_policy_zone_t *z)
 	if (claim_names(c->a, c->req->claimed_name, identity, owner, &err) !=
 	    DANCE_OK) {
 		pthread_rwlock_unlock(&c->a->policy_lock);
-		dance_decision_deny(c->out, DANCE_REASON_BAD_CLIENTID, "",
-		                    "dane_clientid \"%s\" is not usable: %s",
-		                    c->req->claimed_name, err.reason);
+		deny_claim(c, &err);
 		return;
 	}
 	dance_allow_rule_t rule = dance_policy_allows(z, identity);
@@ -651,14 +675,32 @@ static int try_uncached(decide_ctx_t *c, const dance_name_list_t *allowed,
 	return found;
 }
 
-static void deny_unknown_key(decide_ctx_t *c, size_t allowed_count)
+/* Allowed names whose TLSA owner is a service owner: never tried. */
+static size_t service_owned(const decide_ctx_t *c,
+                            const dance_name_list_t *allowed)
 {
-	char hex[65];
+	size_t n = 0;
+	for (size_t i = 0; i < allowed->count; i++) {
+		n += (size_t)dance_template_owner_is_service(
+		        c->a->owner_template, allowed->names[i]);
+	}
+	return n;
+}
+
+static void deny_unknown_key(decide_ctx_t *c, const dance_name_list_t *allowed)
+{
+	char hex[65], services[96] = "";
 	dance_peer_spki_sha256_hex(c->req->digested, hex);
+	size_t skipped = service_owned(c, allowed);
+	if (skipped > 0) {
+		snprintf(services, sizeof(services),
+		         "; %zu of them never tried: service TLSA owners",
+		         skipped);
+	}
 	dance_decision_deny(c->out, DANCE_REASON_UNKNOWN_KEY, "",
 	                    "SPKI SHA-256 %s matches no allowed identity of "
-	                    "zone %s (%zu discoverable)",
-	                    hex, c->req->zone, allowed_count);
+	                    "zone %s (%zu discoverable%s)",
+	                    hex, c->req->zone, allowed->count, services);
 }
 
 static int discover(decide_ctx_t *c, const dance_name_list_t *allowed)
@@ -703,7 +745,7 @@ static void decide_discovered(decide_ctx_t *c, const dance_policy_zone_t *z)
 		dance_decision_deny(c->out, DANCE_REASON_INTERNAL, "",
 		                    "out of memory during key discovery");
 	} else if (found == 0) {
-		deny_unknown_key(c, allowed.count);
+		deny_unknown_key(c, &allowed);
 	}
 	dance_name_list_clear(&allowed);
 }

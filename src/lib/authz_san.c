@@ -52,6 +52,20 @@ static int wants_san_names(const dance_request_t *req,
 	       creds->type == DANCE_CRED_X509;
 }
 
+/* A refusal says why certificate names were not used (VULN-2): they are
+ * never IDNA-mapped, so a look-alike name is ignored, not rewritten. */
+static void note_ignored(dance_decision_t *d, const dance_san_scan_t *scan)
+{
+	if (d->allow || scan->ignored == 0) {
+		return;
+	}
+	char detail[sizeof(d->detail)];
+	snprintf(detail, sizeof(detail),
+	         "%s; %zu certificate name%s ignored (%s)", d->detail,
+	         scan->ignored, scan->ignored == 1 ? "" : "s", scan->why);
+	memcpy(d->detail, detail, sizeof(d->detail));
+}
+
 void dance_authz_try_san_names(dance_authz_t *a, const dance_request_t *req,
                                int64_t stop, dance_decide_fn decide,
                                dance_decision_t *out)
@@ -75,5 +89,6 @@ void dance_authz_try_san_names(dance_authz_t *a, const dance_request_t *req,
 			note_source(&best);
 		}
 	}
+	note_ignored(&best, &req->digested->scan);
 	*out = best;
 }

@@ -203,7 +203,8 @@ static int leaf_has_name(matcher_t *m)
 		return 0;
 	}
 	for (size_t i = 0; i < m->peer->names.count; i++) {
-		if (dance_name_equal(m->peer->names.names[i], opts->name)) {
+		if (dance_cert_name_equal(m->peer->names.names[i],
+		                          opts->name)) {
 			return 1;
 		}
 	}

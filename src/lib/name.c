@@ -1,4 +1,4 @@
-/* name.c: identity names: normal form, patterns, owner templates, SANs. */
+/* name.c: identity names: normal form, patterns, name lists. */
 #include "dance/name.h"
 
 #include <ctype.h>
@@ -6,10 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gnutls/x509.h>
 #include <libknot/dname.h>
-
-#define TEMPLATE_MARK "{name}"
 
 static int has_non_ascii(const char *s)
 {
@@ -214,87 +211,6 @@ int dance_name_matches_pattern(const char *name, const char *pattern)
 	return strcmp(name, pattern) == 0 || strictly_under(name, pattern);
 }
 
-/* Splits a template at its single "{name}"; EINVAL otherwise. */
-static dance_code_t split_template(const char *tmpl, size_t *prefix_len,
-                                   const char **suffix, dance_error_t *err)
-{
-	const char *mark = strstr(tmpl, TEMPLATE_MARK);
-	if (mark == NULL || strstr(mark + 1, TEMPLATE_MARK) != NULL) {
-		return dance_error_set(err, DANCE_EINVAL,
-		                       "owner template \"%s\" must contain "
-		                       "\"{name}\" exactly once",
-		                       tmpl);
-	}
-	*prefix_len = (size_t)(mark - tmpl);
-	*suffix = mark + strlen(TEMPLATE_MARK);
-	return DANCE_OK;
-}
-
-dance_code_t dance_owner_from_template(const char *template_, const char *name,
-                                       char *out, dance_error_t *err)
-{
-	const char *tmpl =
-	        template_ != NULL ? template_ : DANCE_OWNER_TEMPLATE_DEFAULT;
-	char norm[DANCE_NAME_MAX], joined[2 * DANCE_NAME_MAX];
-	size_t prefix_len = 0;
-	const char *suffix = "";
-	dance_code_t rc = split_template(tmpl, &prefix_len, &suffix, err);
-	if (rc == DANCE_OK) {
-		rc = dance_name_normalize(name, norm, err);
-	}
-	if (rc != DANCE_OK) {
-		return rc;
-	}
-	snprintf(joined, sizeof(joined), "%.*s%s%s", (int)prefix_len, tmpl,
-	         norm, suffix);
-	return dance_name_normalize(joined, out, err);
-}
-
-dance_code_t dance_name_from_owner(const char *template_, const char *owner,
-                                   char *out, dance_error_t *err)
-{
-	const char *tmpl =
-	        template_ != NULL ? template_ : DANCE_OWNER_TEMPLATE_DEFAULT;
-	char norm[DANCE_NAME_MAX], middle[DANCE_NAME_MAX];
-	size_t prefix_len = 0;
-	const char *suffix = "";
-	dance_code_t rc = split_template(tmpl, &prefix_len, &suffix, err);
-	if (rc == DANCE_OK) {
-		rc = dance_name_normalize(owner, norm, err);
-	}
-	if (rc != DANCE_OK) {
-		return rc;
-	}
-	size_t n = strlen(norm), s = strlen(suffix);
-	if (s > 0 && suffix[s - 1] == '.') {
-		s--; /* a template's trailing dot is gone from the owner */
-	}
-	if (n <= prefix_len + s || strncasecmp(norm, tmpl, prefix_len) != 0 ||
-	    strncasecmp(norm + n - s, suffix, s) != 0) {
-		return dance_error_set(err, DANCE_ENOTFOUND,
-		                       "owner \"%s\" does not fit the template "
-		                       "\"%s\"",
-		                       owner, tmpl);
-	}
-	snprintf(middle, sizeof(middle), "%.*s", (int)(n - prefix_len - s),
-	         norm + prefix_len);
-	rc = dance_name_normalize(middle, out, err);
-	/* Exact inverse only: normalising may drop a trailing dot of the
-	 * middle part ("x.b" under "{name}b" would give "x", whose owner is
-	 * "xb"), so the owner must come back from the name. */
-	char back[DANCE_NAME_MAX];
-	if (rc == DANCE_OK &&
-	    (dance_owner_from_template(tmpl, out, back, NULL) != DANCE_OK ||
-	     strcmp(back, norm) != 0)) {
-		out[0] = '\0';
-		rc = dance_error_set(err, DANCE_ENOTFOUND,
-		                     "owner \"%s\" does not fit the template "
-		                     "\"%s\"",
-		                     owner, tmpl);
-	}
-	return rc;
-}
-
 void dance_name_list_clear(dance_name_list_t *list)
 {
 	if (list == NULL) {
@@ -336,46 +252,4 @@ dance_code_t dance_name_list_add(dance_name_list_t *list, const char *name,
 	list->names = grown;
 	list->names[list->count++] = copy;
 	return DANCE_OK;
-}
-
-dance_code_t dance_cert_dnsnames(const gnutls_datum_t *der,
-                                 dance_name_list_t *out, dance_error_t *err)
-{
-	gnutls_x509_crt_t crt = NULL;
-	memset(out, 0, sizeof(*out));
-	int rc = gnutls_x509_crt_init(&crt);
-	if (rc >= 0) {
-		rc = gnutls_x509_crt_import(crt, der, GNUTLS_X509_FMT_DER);
-	}
-	if (rc < 0) {
-		gnutls_x509_crt_deinit(crt);
-		return dance_error_set(err, DANCE_EINVAL,
-		                       "certificate does not parse: %s",
-		                       gnutls_strerror(rc));
-	}
-	dance_code_t code = DANCE_OK;
-	for (unsigned i = 0; code == DANCE_OK; i++) {
-		char san[DANCE_NAME_MAX], norm[DANCE_NAME_MAX];
-		size_t size = sizeof(san) - 1;
-		unsigned critical = 0;
-		rc = gnutls_x509_crt_get_subject_alt_name(crt, i, san, &size,
-		                                          &critical);
-		if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
-			break;
-		}
-		if (rc != GNUTLS_SAN_DNSNAME || size >= sizeof(san)) {
-			continue; /* other SAN types, or too long to be a name
-			           */
-		}
-		san[size] = '\0';
-		if (strlen(san) == size &&
-		    dance_name_normalize(san, norm, NULL) == DANCE_OK) {
-			code = dance_name_list_add(out, norm, err);
-		}
-	}
-	gnutls_x509_crt_deinit(crt);
-	if (code != DANCE_OK) {
-		dance_name_list_clear(out);
-	}
-	return code;
 }

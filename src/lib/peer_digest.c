@@ -53,8 +53,8 @@ static dance_code_t open_x509(dance_peer_t *peer, const dance_creds_t *creds,
 	peer->spki_digests = leaf->spki_digests;
 	peer->cert_digests = &leaf->cert_digests;
 	peer->leaf_der = &leaf->der;
-	peer->names_ok =
-	        dance_cert_dnsnames(&leaf->der, &peer->names, NULL) == DANCE_OK;
+	peer->names_ok = dance_crt_dnsnames(leaf->crt, &peer->names,
+	                                    &peer->scan, NULL) == DANCE_OK;
 	return DANCE_OK;
 }
 

@@ -20,7 +20,8 @@ struct dance_peer {
 	const gnutls_datum_t *leaf_der;      /* NULL for a raw key */
 	/* The leaf's SAN dNSNames, read once (X.509 only). */
 	dance_name_list_t names;
-	int names_ok; /* 0 when the SAN could not be read */
+	dance_san_scan_t scan; /* what reading them found (VULN-2, WEAK-6) */
+	int names_ok;          /* 0 when the SAN could not be read */
 };
 
 #endif

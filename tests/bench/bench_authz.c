@@ -5,7 +5,11 @@
  * Starts the test DNS (tests/dns/testdns) on loopback, then prints the cold
  * validated lookup latency (first decision, empty cache), then warm-cache
  * decision latency (median, p99 in microseconds) and decisions per second on
- * one thread, for claimed-name and key-discovery decisions. */
+ * one thread, for claimed-name and key-discovery decisions, then the mean
+ * cost of a refused decision (unknown key, no name allowed) with a
+ * certificate of 2,000 subjectAltName dNSNames against one with a single
+ * name, and their ratio (the per-query cost must not grow with the SAN
+ * count, SECURITY.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +17,14 @@
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/x509-ext.h>
 #include <gnutls/x509.h>
 
 #include "dance/authz.h"
 #include "dance/match.h"
 #include "dnsfixture.h"
+
+#define MANY_SANS 2000
 
 static double now_us(void)
 {
@@ -157,6 +164,124 @@ static int measure_cold(const dance_authz_config_t *cfg,
 	return 0;
 }
 
+/* A self-signed certificate of a fresh key, unknown to the test DNS, with
+ * sans dNSNames "hNNNN.refused.example" (one extension, built once). */
+static int refused_cert(unsigned sans, gnutls_datum_t *der)
+{
+	gnutls_x509_privkey_t key = NULL;
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_subject_alt_names_t names = NULL;
+	gnutls_datum_t ext = {NULL, 0};
+	int rc = gnutls_x509_privkey_init(&key);
+	if (rc >= 0) {
+		rc = gnutls_x509_privkey_generate(
+		        key, GNUTLS_PK_ECDSA,
+		        GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0);
+	}
+	if (rc >= 0) {
+		rc = gnutls_subject_alt_names_init(&names);
+	}
+	for (unsigned i = 0; rc >= 0 && i < sans; i++) {
+		char name[64];
+		int n = snprintf(name, sizeof(name), "h%04u.refused.example",
+		                 i);
+		gnutls_datum_t d = {(unsigned char *)name, (unsigned)n};
+		rc = gnutls_subject_alt_names_set(names, GNUTLS_SAN_DNSNAME, &d,
+		                                  NULL);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_ext_export_subject_alt_names(names, &ext);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_init(&crt);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_version(crt, 3);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_serial(crt, "\x01", 1);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_activation_time(crt, time(NULL) - 60);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_expiration_time(crt,
+		                                         time(NULL) + 86400);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_dn_by_oid(
+		        crt, GNUTLS_OID_X520_COMMON_NAME, 0, "refused", 7);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_key(crt, key);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_set_extension_by_oid(
+		        crt, "2.5.29.17", ext.data, ext.size, 0);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0);
+	}
+	if (rc >= 0) {
+		rc = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, der);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "certificate with %u SANs: %s\n", sans,
+		        gnutls_strerror(rc));
+	}
+	gnutls_free(ext.data);
+	gnutls_subject_alt_names_deinit(names);
+	gnutls_x509_crt_deinit(crt);
+	gnutls_x509_privkey_deinit(key);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Mean microseconds per refused decision of a request with der. */
+static double refused_cost(dance_authz_t *authz, const dance_request_t *base,
+                           const gnutls_datum_t *der, size_t iterations)
+{
+	dance_creds_t creds = {
+	        .type = DANCE_CRED_X509, .certs = der, .count = 1};
+	dance_request_t req = *base;
+	req.creds = &creds;
+	req.claimed_name = NULL;
+	dance_decision_t d;
+	double start = now_us();
+	for (size_t i = 0; i < iterations; i++) {
+		dance_authz_decide(authz, &req, &d);
+		if (d.allow) {
+			fprintf(stderr, "refused case: unexpected allow\n");
+			return -1;
+		}
+	}
+	return (now_us() - start) / (double)iterations;
+}
+
+/* Refused decisions: a certificate of MANY_SANS names against one name. */
+static int measure_refused(dance_authz_t *authz, const dance_request_t *base,
+                           size_t iterations)
+{
+	gnutls_datum_t plain = {NULL, 0}, many = {NULL, 0};
+	int rc = refused_cert(1, &plain) == 0 &&
+	                         refused_cert(MANY_SANS, &many) == 0
+	                 ? 0
+	                 : -1;
+	size_t runs = iterations / 10 > 0 ? iterations / 10 : 1;
+	double one = rc == 0 ? refused_cost(authz, base, &plain, runs) : -1;
+	double lots = one >= 0 ? refused_cost(authz, base, &many, runs) : -1;
+	if (one <= 0 || lots < 0) {
+		rc = -1;
+	} else {
+		printf("%-28s 1 SAN %8.1f us  %u SANs %8.1f us  (%u-SAN "
+		       "certificate: %u bytes)  ratio %.2f\n",
+		       "refused, mean per decision", one, MANY_SANS, lots,
+		       MANY_SANS, many.size, lots / one);
+	}
+	gnutls_free(plain.data);
+	gnutls_free(many.data);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	size_t iterations = argc > 1 ? strtoul(argv[1], NULL, 10) : 20000;
@@ -260,6 +385,9 @@ int main(int argc, char **argv)
 		figure("decision.claimed.p99_ratio_baseline", claimed / base);
 		figure("decision.discovery.p99_ratio_baseline",
 		       discovery / base);
+	}
+	if (rc == 0) {
+		rc = measure_refused(authz, &by_key, iterations);
 	}
 	dance_authz_free(authz);
 	gnutls_free(der.data);

@@ -391,6 +391,56 @@ static void test_dane_ta_device(void)
 	dance_authz_free(authz);
 }
 
+/* WEAK-8: owner-template "{name}" with a suffix rule: the HTTPS server's
+ * TLSA record at _443._tcp.www.good.dance.test, signed and served, names
+ * the key the client presents; a claim of that name is still refused (a
+ * service TLSA owner is never a client identity), while the same key
+ * published at a plain name is accepted. */
+static void test_service_owner_refused(void)
+{
+	dance_authz_config_t cfg = {
+	        .resolver = {.mode = DANCE_RESOLVE_STUB,
+	                     .trust_anchor_file =
+	                             dnsfx_get(&fx, "TRUST_ANCHOR"),
+	                     .servers = (const char *const[]){fx.server},
+	                     .server_count = 1,
+	                     .stub_zones = fx.stub_zones,
+	                     .stub_zone_count = fx.stub_zone_count},
+	        .owner_template = "{name}",
+	        .lookup_deadline_ms = 1500,
+	        .cache_neg_ttl = 1,
+	};
+	dance_policy_t policy;
+	dance_policy_zone_t *a = NULL;
+	dance_authz_t *authz = NULL;
+	dance_error_t err;
+	char rdata[200], args[400];
+	dance_policy_init(&policy);
+	dance_policy_zone(&policy, ZONE_A, &a, NULL);
+	CU_ASSERT_EQUAL(dance_policy_allow_suffix(a, "*.good.dance.test", NULL),
+	                DANCE_OK);
+	CU_ASSERT_EQUAL_FATAL(dance_authz_new(&cfg, &policy, &authz, &err),
+	                      DANCE_OK);
+	rdata_3_1_1("ns2", rdata, sizeof(rdata));
+	snprintf(args, sizeof(args), "_443._tcp.www.good.dance.test '%s'",
+	         rdata);
+	CU_ASSERT_EQUAL(dnsfx_run(&fx, "publish", args), 0);
+	snprintf(args, sizeof(args), "web.good.dance.test '%s'", rdata);
+	CU_ASSERT_EQUAL(dnsfx_run(&fx, "publish", args), 0);
+	dance_decision_t d =
+	        decide(authz, ZONE_A, "ns2", "_443._tcp.www.good.dance.test");
+	expect(d, DANCE_REASON_NOT_ALLOWED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d.detail, "service TLSA owner"));
+	expect(decide(authz, ZONE_A, "ns2", "_443._TCP.www.good.dance.test."),
+	       DANCE_REASON_NOT_ALLOWED);
+	expect(decide(authz, ZONE_A, "ns2", "web.good.dance.test"),
+	       DANCE_REASON_AUTHORIZED);
+	CU_ASSERT_EQUAL(
+	        dnsfx_run(&fx, "revoke", "_443._tcp.www.good.dance.test"), 0);
+	CU_ASSERT_EQUAL(dnsfx_run(&fx, "revoke", "web.good.dance.test"), 0);
+	dance_authz_free(authz);
+}
+
 /* Times one decision; checks it denies with reason (or alt, or, when
  * reason is TIMEOUT, SERVFAIL too) within the deadline. */
 static void expect_within_deadline(dance_authz_t *authz, const char *zone,
@@ -557,6 +607,8 @@ void register_authz_dns_suite(void)
 	            test_refresher_keeps_warm);
 	CU_add_test(s, "DANE-TA device identities (IoT form)",
 	            test_dane_ta_device);
+	CU_add_test(s, "service TLSA owner never a client identity",
+	            test_service_owner_refused);
 	CU_add_test(s, "rollover then revocation through DNS",
 	            test_rollover_then_revocation);
 	CU_add_test(s, "silent DNS: decisions end by the deadline",

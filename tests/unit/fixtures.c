@@ -66,6 +66,71 @@ static gnutls_digest_algorithm_t sign_hash(const fx_key_t *key)
 	return key->type == FX_ED25519 ? GNUTLS_DIG_UNKNOWN : GNUTLS_DIG_SHA256;
 }
 
+/* Appends a DER length to buf at *used. */
+static void der_length(unsigned char *buf, size_t *used, size_t len)
+{
+	if (len < 0x80) {
+		buf[(*used)++] = (unsigned char)len;
+		return;
+	}
+	unsigned char bytes[4];
+	size_t n = 0;
+	for (size_t v = len; v > 0; v >>= 8) {
+		bytes[n++] = (unsigned char)(v & 0xff);
+	}
+	buf[(*used)++] = (unsigned char)(0x80 | n);
+	while (n > 0) {
+		buf[(*used)++] = bytes[--n];
+	}
+}
+
+/* The subjectAltName extension value (GeneralNames) of spec's names, each
+ * a dNSName ([2] IMPLICIT IA5String) with the octets as given. */
+static void san_extension(const fx_cert_spec_t *spec, gnutls_datum_t *ext)
+{
+	size_t body = 0, count = 0;
+	gnutls_datum_t names[FX_MAX_SAN];
+	for (; count < FX_MAX_SAN && spec->san_dns[count] != NULL; count++) {
+		names[count].data = (unsigned char *)spec->san_dns[count];
+		names[count].size = (unsigned)strlen(spec->san_dns[count]);
+		body += 6 + names[count].size;
+	}
+	for (size_t i = 0; i < spec->san_octet_count; i++) {
+		body += 6 + spec->san_octets[i].size;
+	}
+	unsigned char *buf = malloc(body + 6);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	size_t used = 0, inner = 0;
+	unsigned char *items = malloc(body + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(items);
+	for (size_t i = 0; i < count + spec->san_octet_count; i++) {
+		const gnutls_datum_t *d =
+		        i < count ? &names[i] : &spec->san_octets[i - count];
+		items[inner++] = 0x82;
+		der_length(items, &inner, d->size);
+		memcpy(items + inner, d->data, d->size);
+		inner += d->size;
+	}
+	buf[used++] = 0x30;
+	der_length(buf, &used, inner);
+	memcpy(buf + used, items, inner);
+	free(items);
+	ext->data = buf;
+	ext->size = (unsigned)(used + inner);
+}
+
+/* A name constraint excluding the dNSName subtree name. */
+static void exclude_dns(gnutls_x509_crt_t crt, const char *name)
+{
+	gnutls_x509_name_constraints_t nc = NULL;
+	gnutls_datum_t d = {(unsigned char *)name, (unsigned)strlen(name)};
+	FX_CHECK(gnutls_x509_name_constraints_init(&nc));
+	FX_CHECK(gnutls_x509_name_constraints_add_excluded(
+	        nc, GNUTLS_SAN_DNSNAME, &d));
+	FX_CHECK(gnutls_x509_crt_set_name_constraints(crt, nc, 1));
+	gnutls_x509_name_constraints_deinit(nc);
+}
+
 fx_cert_t *fx_cert_new(const fx_key_t *subject_key, const fx_cert_spec_t *spec,
                        const fx_cert_t *issuer_cert, const fx_key_t *issuer_key)
 {
@@ -88,10 +153,22 @@ fx_cert_t *fx_cert_new(const fx_key_t *subject_key, const fx_cert_spec_t *spec,
 	FX_CHECK(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME,
 	                                       0, spec->cn, strlen(spec->cn)));
 	FX_CHECK(gnutls_x509_crt_set_pubkey(crt, subject_key->pub));
-	for (int i = 0; i < FX_MAX_SAN && spec->san_dns[i] != NULL; i++) {
+	if (spec->san_octet_count > 0) {
+		gnutls_datum_t ext = {NULL, 0};
+		san_extension(spec, &ext);
+		FX_CHECK(gnutls_x509_crt_set_extension_by_oid(
+		        crt, GNUTLS_X509EXT_OID_SAN, ext.data, ext.size, 0));
+		free(ext.data);
+	}
+	for (int i = 0; spec->san_octet_count == 0 && i < FX_MAX_SAN &&
+	                spec->san_dns[i] != NULL;
+	     i++) {
 		FX_CHECK(gnutls_x509_crt_set_subject_alt_name(
 		        crt, GNUTLS_SAN_DNSNAME, spec->san_dns[i],
 		        strlen(spec->san_dns[i]), GNUTLS_FSAN_APPEND));
+	}
+	if (spec->excluded_dns != NULL) {
+		exclude_dns(crt, spec->excluded_dns);
 	}
 	FX_CHECK(gnutls_x509_crt_set_basic_constraints(crt, spec->is_ca, -1));
 	if (spec->is_ca) {

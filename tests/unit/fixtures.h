@@ -34,9 +34,15 @@ typedef struct fx_cert {
 typedef struct fx_cert_spec {
 	const char *cn;                  /* subject CN (required) */
 	const char *san_dns[FX_MAX_SAN]; /* SAN dNSNames, NULL-terminated */
-	int is_ca;         /* basicConstraints CA:TRUE + keyCertSign */
-	time_t not_before; /* 0: now - 1 day */
-	time_t not_after;  /* 0: now + 30 days */
+	/* dNSNames written as these raw octets (no IDNA, any octet, NUL
+	 * included), after san_dns, in one extension built here. */
+	const gnutls_datum_t *san_octets;
+	size_t san_octet_count;
+	int is_ca;                /* basicConstraints CA:TRUE + keyCertSign */
+	const char *excluded_dns; /* CA: name constraint excluding this
+	                             dNSName subtree */
+	time_t not_before;        /* 0: now - 1 day */
+	time_t not_after;         /* 0: now + 30 days */
 } fx_cert_spec_t;
 
 fx_key_t *fx_key_new(fx_keytype_t type);

@@ -15,5 +15,6 @@ void register_keyindex_suite(void);
 void register_authz_suite(void);
 void register_clientid_suite(void);
 void register_repeat_suite(void);
+void register_identity_suite(void);
 
 #endif

@@ -141,15 +141,23 @@ static void test_cert_dnsnames(void)
 	fx_key_t *key = fx_key_new(FX_ECDSA);
 	fx_cert_spec_t two = {.cn = "ns2",
 	                      .san_dns = {"NS2.Example.net", "bad..name",
-	                                  "alt.example.net."}};
+	                                  "alt.example.net.",
+	                                  "ns2.example.net"}};
 	fx_cert_spec_t none = {.cn = "ns2"};
 	fx_cert_t *with = fx_cert_new(key, &two, NULL, NULL);
 	fx_cert_t *without = fx_cert_new(key, &none, NULL, NULL);
 	dance_name_list_t list;
-	CU_ASSERT_EQUAL(dance_cert_dnsnames(&with->der, &list, NULL), DANCE_OK);
+	dance_san_scan_t scan;
+	CU_ASSERT_EQUAL(
+	        dance_cert_dnsnames_scan(&with->der, &list, &scan, NULL),
+	        DANCE_OK);
 	CU_ASSERT_EQUAL_FATAL(list.count, 2);
 	CU_ASSERT_STRING_EQUAL(list.names[0], "ns2.example.net");
 	CU_ASSERT_STRING_EQUAL(list.names[1], "alt.example.net");
+	CU_ASSERT_EQUAL(scan.examined, 4);
+	CU_ASSERT_EQUAL(scan.ignored, 1);
+	CU_ASSERT_FALSE(scan.truncated);
+	CU_ASSERT_PTR_NOT_NULL(strstr(scan.why, "empty label"));
 	dance_name_list_clear(&list);
 	CU_ASSERT_EQUAL(list.count, 0);
 	CU_ASSERT_EQUAL(dance_cert_dnsnames(&without->der, &list, NULL),
@@ -165,6 +173,141 @@ static void test_cert_dnsnames(void)
 	fx_key_free(key);
 }
 
+/* A dNSName is used as its octets say: never IDNA-mapped, anything but
+ * letters, digits, '-', '_' and dots between labels refused. */
+static void test_cert_dnsname_octets(void)
+{
+	static const char *const refused[] = {
+	        "\xef\xbd\x8e\xef\xbd\x93"
+	        "2.example", /* fullwidth */
+	        "ns\xe2\x80\x8b"
+	        "2.example", /* ZWSP */
+	        "ns2\xe3\x80\x82"
+	        "example",             /* U+3002 */
+	        "ns2\xc2\xad.example", /* soft hyphen */
+	        "\xe2\x84\xaa"
+	        "ey.example", /* Kelvin */
+	        "xn--nxasmq6b.example\xff",
+	        "*.example",
+	        "a b.example",
+	        "ns2..example",
+	        ".ns2.example",
+	        "ns2.example..",
+	        "",
+	        ".",
+	        "a/b.example",
+	        "ns2.example:53",
+	};
+	char out[DANCE_NAME_MAX];
+	dance_error_t err;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		const char *n = refused[i];
+		CU_ASSERT_EQUAL(dance_cert_dnsname((const unsigned char *)n,
+		                                   strlen(n), out, &err),
+		                DANCE_EINVAL);
+	}
+	const unsigned char nul[] = "ns2.example\0.evil";
+	CU_ASSERT_EQUAL(dance_cert_dnsname(nul, sizeof(nul) - 1, out, &err),
+	                DANCE_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, "NUL"));
+	const char *ok = "_XFR-client.NS2.xn--bcher-kva.example.";
+	CU_ASSERT_EQUAL(dance_cert_dnsname((const unsigned char *)ok,
+	                                   strlen(ok), out, &err),
+	                DANCE_OK);
+	CU_ASSERT_STRING_EQUAL(out, "_xfr-client.ns2.xn--bcher-kva.example");
+	char label[80];
+	memset(label, 'a', 64);
+	memcpy(label + 64, ".example", 9);
+	CU_ASSERT_EQUAL(dance_cert_dnsname((const unsigned char *)label,
+	                                   strlen(label), out, &err),
+	                DANCE_EINVAL);
+	CU_ASSERT_TRUE(dance_cert_name_equal("ns2.example", "NS2.Example."));
+	CU_ASSERT_TRUE(dance_cert_name_equal("ns2.example.", "ns2.example"));
+	CU_ASSERT_FALSE(dance_cert_name_equal("ns2.example", "ns2.example.."));
+	CU_ASSERT_FALSE(dance_cert_name_equal("ns2.example", "ns3.example"));
+	CU_ASSERT_FALSE(dance_cert_name_equal("", "."));
+	/* No IDNA on either side. */
+	CU_ASSERT_FALSE(dance_cert_name_equal("xn--bcher-kva.example",
+	                                      "b\xc3\xbc"
+	                                      "cher.example"));
+	CU_ASSERT_FALSE(dance_cert_name_equal("key.example", "\xe2\x84\xaa"
+	                                                     "ey.example"));
+}
+
+/* Only the first DANCE_CERT_SAN_MAX entries of a certificate are read,
+ * however many it carries (WEAK-6). */
+static void test_cert_dnsnames_capped(void)
+{
+	enum { MANY = 2000 };
+	static char text[MANY][32];
+	static gnutls_datum_t names[MANY];
+	for (size_t i = 0; i < MANY; i++) {
+		int n = snprintf(text[i], sizeof(text[i]), "h%04zu.example", i);
+		names[i].data = (unsigned char *)text[i];
+		names[i].size = (unsigned)n;
+	}
+	fx_key_t *key = fx_key_new(FX_ECDSA);
+	fx_cert_spec_t spec = {
+	        .cn = "many", .san_octets = names, .san_octet_count = MANY};
+	fx_cert_t *many = fx_cert_new(key, &spec, NULL, NULL);
+	dance_name_list_t list;
+	dance_san_scan_t scan;
+	CU_ASSERT_EQUAL(
+	        dance_cert_dnsnames_scan(&many->der, &list, &scan, NULL),
+	        DANCE_OK);
+	CU_ASSERT_EQUAL(scan.examined, DANCE_CERT_SAN_MAX);
+	CU_ASSERT_TRUE(scan.truncated);
+	CU_ASSERT_EQUAL(scan.ignored, 0);
+	CU_ASSERT_EQUAL_FATAL(list.count, DANCE_CERT_SAN_MAX);
+	CU_ASSERT_STRING_EQUAL(list.names[0], "h0000.example");
+	CU_ASSERT_STRING_EQUAL(list.names[DANCE_CERT_SAN_MAX - 1],
+	                       "h0063.example");
+	dance_name_list_clear(&list);
+	fx_cert_free(many);
+	fx_key_free(key);
+}
+
+/* A service TLSA owner (_PORT._PROTO.host) is never a client identity,
+ * whatever the template (WEAK-8). */
+static void test_service_owners(void)
+{
+	char out[DANCE_NAME_MAX];
+	dance_error_t err;
+	CU_ASSERT_TRUE(dance_owner_is_service("_443._tcp.www.example"));
+	CU_ASSERT_TRUE(dance_owner_is_service("_853._udp.ns1.example"));
+	CU_ASSERT_TRUE(dance_owner_is_service("_0._sctp"));
+	CU_ASSERT_TRUE(dance_owner_is_service("_25._TCP.mx.example"));
+	CU_ASSERT_FALSE(dance_owner_is_service("_xfr-client.ns2.example"));
+	CU_ASSERT_FALSE(dance_owner_is_service("_xfr-client._443._tcp.x"));
+	CU_ASSERT_FALSE(dance_owner_is_service("_443.www.example"));
+	CU_ASSERT_FALSE(dance_owner_is_service("_443._.www.example"));
+	CU_ASSERT_FALSE(dance_owner_is_service("_44x._tcp.www.example"));
+	CU_ASSERT_FALSE(dance_owner_is_service("443._tcp.www.example"));
+	CU_ASSERT_FALSE(dance_owner_is_service("_._tcp.www.example"));
+	CU_ASSERT_FALSE(dance_owner_is_service("www._443._tcp.example"));
+	CU_ASSERT_EQUAL(dance_owner_from_template(
+	                        "{name}", "_443._tcp.www.example", out, &err),
+	                DANCE_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.reason, "service"));
+	CU_ASSERT_EQUAL(dance_owner_from_template("_853._tcp.{name}",
+	                                          "client.example", out, &err),
+	                DANCE_EINVAL);
+	CU_ASSERT_EQUAL(dance_owner_from_template(
+	                        "_443.{name}", "_tcp.www.example", out, &err),
+	                DANCE_EINVAL);
+	CU_ASSERT_EQUAL(dance_name_from_owner("{name}", "_443._tcp.www.example",
+	                                      out, &err),
+	                DANCE_ENOTFOUND);
+	CU_ASSERT_TRUE(
+	        dance_template_owner_is_service("{name}.x", "_1._tcp.www"));
+	CU_ASSERT_FALSE(dance_template_owner_is_service(NULL, "_1._tcp.www"));
+	/* The default template puts _xfr-client first: never a service. */
+	CU_ASSERT_EQUAL(dance_owner_from_template(NULL, "_443._tcp.www.example",
+	                                          out, &err),
+	                DANCE_OK);
+	CU_ASSERT_STRING_EQUAL(out, "_xfr-client._443._tcp.www.example");
+}
+
 void register_name_suite(void)
 {
 	CU_pSuite s = CU_add_suite("name", NULL, NULL);
@@ -173,4 +316,9 @@ void register_name_suite(void)
 	CU_add_test(s, "equality and suffix patterns", test_equal_and_patterns);
 	CU_add_test(s, "owner templates both ways", test_owner_templates);
 	CU_add_test(s, "SAN dNSNames of a certificate", test_cert_dnsnames);
+	CU_add_test(s, "dNSName octets: no IDNA mapping",
+	            test_cert_dnsname_octets);
+	CU_add_test(s, "SAN entries read are capped",
+	            test_cert_dnsnames_capped);
+	CU_add_test(s, "service TLSA owners", test_service_owners);
 }
