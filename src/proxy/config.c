@@ -242,12 +242,22 @@ static void server_item(parser_t *p, const char *key, const char *v)
 		set_uint(p, key, v, 1, 1000000, &c->max_connections);
 	} else if (strcmp(key, "max-connections-per-ip") == 0) {
 		set_uint(p, key, v, 1, 1000000, &c->max_per_ip);
+	} else if (strcmp(key, "per-ip-ipv4-prefix") == 0) {
+		set_uint(p, key, v, 8, 32, &c->per_ip_v4_prefix);
+	} else if (strcmp(key, "per-ip-ipv6-prefix") == 0) {
+		set_uint(p, key, v, 16, 128, &c->per_ip_v6_prefix);
+	} else if (strcmp(key, "max-refusals-unauthorized") == 0) {
+		set_uint(p, key, v, 1, 1000000, &c->max_refusals);
 	} else if (strcmp(key, "handshake-timeout") == 0) {
 		set_uint(p, key, v, 100, 600000, &c->handshake_timeout_ms);
 	} else if (strcmp(key, "idle-timeout") == 0) {
 		set_uint(p, key, v, 100, 86400000, &c->idle_timeout_ms);
 	} else if (strcmp(key, "max-message-size") == 0) {
 		set_uint(p, key, v, 512, 65535, &c->max_message_size);
+	} else if (strcmp(key, "ede-reason-text") == 0) {
+		if (parse_bool(v, &c->ede_reason_text) != 0) {
+			problem(p, key, "expected yes or no, not \"%s\"", v);
+		}
 	} else if (strcmp(key, "stats-listen") == 0) {
 		set_addr(p, key, v, 8530, &c->stats_listen);
 		c->has_stats = c->stats_listen.ss.ss_family != 0;
@@ -560,6 +570,9 @@ static void set_defaults(dp_config_t *c)
 {
 	c->max_connections = 1000;
 	c->max_per_ip = 32;
+	c->per_ip_v4_prefix = 32;
+	c->per_ip_v6_prefix = 64;
+	c->max_refusals = 3;
 	c->handshake_timeout_ms = 5000;
 	c->idle_timeout_ms = 30000;
 	c->max_message_size = 65535;

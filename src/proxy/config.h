@@ -2,8 +2,10 @@
  *
  *   server:   listen, cert-file, key-file, backend, backend-tsig,
  *             backend-proxy-protocol, max-connections,
- *             max-connections-per-ip, handshake-timeout, idle-timeout,
- *             max-message-size, stats-listen, log-level, clientid,
+ *             max-connections-per-ip, per-ip-ipv4-prefix,
+ *             per-ip-ipv6-prefix, max-refusals-unauthorized,
+ *             handshake-timeout, idle-timeout, max-message-size,
+ *             ede-reason-text, stats-listen, log-level, clientid,
  *             clientid-type
  *   resolver: mode, server, stub-zone, trust-anchor-file, lookup-timeout,
  *             cache-max-ttl, cache-max-entries, owner-template
@@ -62,9 +64,13 @@ typedef struct dp_config {
 	int proxy_protocol;
 	unsigned max_connections;
 	unsigned max_per_ip;
+	unsigned per_ip_v4_prefix; /* max_per_ip counts per prefix length */
+	unsigned per_ip_v6_prefix;
+	unsigned max_refusals; /* refusals before any allow: closed then */
 	unsigned handshake_timeout_ms;
 	unsigned idle_timeout_ms;
 	unsigned max_message_size;
+	int ede_reason_text; /* the reason code as EDE text (default no) */
 	dp_addr_t stats_listen;
 	int has_stats;
 	dp_level_t log_level;

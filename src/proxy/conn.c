@@ -86,7 +86,7 @@ void conn_close(dp_conn_t *c)
 		s->stats.connections_active--;
 	}
 	if (c->counted_ip) {
-		dp_limits_release(&s->limits, c->ip);
+		dp_limits_release(&s->limits, &c->prefix);
 		c->counted_ip = 0;
 	}
 	if (c->backend != NULL) {
@@ -121,6 +121,20 @@ void dp_conn_stop(dp_conn_t *c)
 	if (!c->busy) {
 		conn_close(c);
 	}
+}
+
+void conn_note_answer(dp_conn_t *c, int allowed)
+{
+	unsigned max = c->gen->cfg->max_refusals;
+	if (!dp_refusals_note(&c->refusals, allowed, max) || c->closing) {
+		return;
+	}
+	c->srv->stats.refusal_closes++;
+	dp_log(&c->srv->log, DP_LOG_NOTICE,
+	       "peer %s: %u queries refused and none authorized: closing "
+	       "(max-refusals-unauthorized %u)",
+	       c->peer, c->refusals.refused, max);
+	conn_close(c);
 }
 
 /* Restarts the handshake or idle timer (never the closing linger). */
@@ -229,14 +243,28 @@ static void handle_buffered(dp_conn_t *c)
 	}
 }
 
+/* A read takes no more than the TLS input buffer has room for. */
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
-	(void)h;
-	buf->base = malloc(suggested);
-	buf->len = buf->base != NULL ? suggested : 0;
+	dp_conn_t *c = h->data;
+	size_t room = dp_tls_in_room(&c->tls);
+	size_t n = suggested < room ? suggested : room;
+	buf->base = n > 0 ? malloc(n) : NULL;
+	buf->len = buf->base != NULL ? n : 0;
 }
 
 static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf);
+
+/* Whether the socket is read now: not while the TLS input buffer is
+ * full, nor after the handshake while a query is in progress or the
+ * plaintext buffer is full (the client waits: TCP backpressure). */
+static int wants_input(const dp_conn_t *c)
+{
+	if (dp_tls_in_room(&c->tls) == 0) {
+		return 0;
+	}
+	return !c->tls_ok || (!c->busy && c->pt_len < PT_CAP);
+}
 
 static void set_reading(dp_conn_t *c, int on)
 {
@@ -332,9 +360,7 @@ void conn_process_input(dp_conn_t *c)
 		}
 		c->pt_len += (size_t)n;
 	}
-	/* Stop reading the socket while a query is in progress or the
-	 * buffer is full: the client waits (TCP backpressure). */
-	set_reading(c, !c->busy && c->pt_len < PT_CAP);
+	set_reading(c, wants_input(c));
 }
 
 static void handshake_step(dp_conn_t *c)
@@ -372,6 +398,10 @@ static void handshake_step(dp_conn_t *c)
 static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
 {
 	dp_conn_t *c = stream->data;
+	if (n == UV_ENOBUFS && !c->closing) {
+		set_reading(c, 0); /* the TLS input buffer is full */
+		return;
+	}
 	if (n < 0 || c->closing) {
 		free(buf->base);
 		if (n < 0 && !c->closing) {
@@ -397,6 +427,7 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
 	if (!c->tls_ok) {
 		handshake_step(c);
 		if (!c->tls_ok) {
+			set_reading(c, wants_input(c));
 			return;
 		}
 	}
@@ -489,21 +520,26 @@ void dp_conn_accept(dp_server_t *s, uv_stream_t *listener)
 	uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&c->peer_ss, &len);
 	len = sizeof(c->local_ss);
 	uv_tcp_getsockname(&c->tcp, (struct sockaddr *)&c->local_ss, &len);
-	format_peer(&c->peer_ss, c->ip, sizeof(c->ip), c->peer,
-	            sizeof(c->peer));
+	char ip[48];
+	format_peer(&c->peer_ss, ip, sizeof(ip), c->peer, sizeof(c->peer));
 	const dp_config_t *cfg = s->gen->cfg;
+	dp_prefix_of(&c->peer_ss, cfg->per_ip_v4_prefix, cfg->per_ip_v6_prefix,
+	             &c->prefix);
 	const char *over = NULL;
+	char prefix[64] = "";
 	if (s->stats.connections_active >= cfg->max_connections) {
 		over = "max-connections";
-	} else if (dp_limits_acquire(&s->limits, c->ip, cfg->max_per_ip) != 0) {
+	} else if (dp_limits_acquire(&s->limits, &c->prefix, cfg->max_per_ip) !=
+	           0) {
 		over = "max-connections-per-ip";
+		dp_prefix_format(&c->prefix, prefix, sizeof(prefix));
 	}
 	if (over != NULL || s->stopping) {
 		if (over != NULL) {
 			s->stats.connections_refused_limit++;
 			dp_log(&s->log, DP_LOG_NOTICE,
-			       "peer %s: connection refused: %s reached",
-			       c->peer, over);
+			       "peer %s: connection refused: %s reached%s%s",
+			       c->peer, over, prefix[0] ? " for " : "", prefix);
 		}
 		uv_close((uv_handle_t *)&c->tcp, refuse_now);
 		return;

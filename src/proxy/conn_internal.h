@@ -14,6 +14,7 @@
 
 #include "backend.h"
 #include "dnsmsg.h"
+#include "limits.h"
 #include "server.h"
 #include "tls.h"
 
@@ -33,7 +34,7 @@ struct dp_conn {
 	dp_tls_t tls;
 	int tls_ok;
 	char peer[80];
-	char ip[48];
+	dp_prefix_t prefix; /* what max-connections-per-ip counts it under */
 	struct sockaddr_storage peer_ss, local_ss;
 	/* The client's credentials, copied after the handshake. */
 	gnutls_datum_t *certs;
@@ -44,6 +45,7 @@ struct dp_conn {
 	uint8_t *pt;
 	size_t pt_len, pt_cap;
 	int reading;
+	dp_refusals_t refusals;
 	size_t out_pending; /* bytes handed to uv_write, not yet written */
 	int closing, stopping, counted_ip;
 	/* The query being handled. */
@@ -72,6 +74,10 @@ void conn_restart_timer(dp_conn_t *c);
 int conn_send_message(dp_conn_t *c, const uint8_t *msg, size_t len);
 /* Handles what is buffered and reads on (after a query finished). */
 void conn_process_input(dp_conn_t *c);
+
+/* Notes a query's outcome; closes the connection when it was refused
+ * max-refusals-unauthorized times and never authorized. */
+void conn_note_answer(dp_conn_t *c, int allowed);
 
 /* query.c: handles one complete query message. */
 void query_handle(dp_conn_t *c, const uint8_t *msg, size_t len);

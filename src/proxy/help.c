@@ -56,14 +56,35 @@ static const item_doc_t items[] = {
          "Connections served at once (default 1000); beyond it new "
          "connections are closed at once."},
         {NULL, "max-connections-per-ip", "N",
-         "Connections from one client address (default 32)."},
+         "Connections from one client (default 32); a client is an IPv4 "
+         "address and an IPv6 /64 prefix unless per-ip-ipv4-prefix and "
+         "per-ip-ipv6-prefix say otherwise."},
+        {NULL, "per-ip-ipv4-prefix", "LEN",
+         "IPv4 prefix length that max-connections-per-ip counts as one "
+         "client, 8-32 (default 32: each address)."},
+        {NULL, "per-ip-ipv6-prefix", "LEN",
+         "IPv6 prefix length that max-connections-per-ip counts as one "
+         "client, 16-128 (default 64: a host usually holds a whole /64). "
+         "IPv4-mapped addresses count as IPv4."},
+        {NULL, "max-refusals-unauthorized", "N",
+         "A connection that has not been authorized for any query is "
+         "closed after this many refused queries (default 3)."},
         {NULL, "handshake-timeout", "MS",
-         "Time allowed for the TLS handshake (default 5000)."},
+         "Time allowed for the TLS handshake (default 5000). Until it is "
+         "done at most 4 TLS records (66580 bytes) of the client's input "
+         "are buffered: reading stops until the handshake has consumed "
+         "them."},
         {NULL, "idle-timeout", "MS",
-         "A connection without a query for this long is closed (default "
-         "30000)."},
+         "A connection without an authorized query for this long is "
+         "closed (default 30000); refused queries do not restart it."},
         {NULL, "max-message-size", "BYTES",
          "Larger client queries are refused (default 65535)."},
+        {NULL, "ede-reason-text", "yes|no",
+         "Put the decision's reason code (e.g. identity-not-allowed, "
+         "tlsa-mismatch) into the EXTRA-TEXT of the EDE of a refusal. "
+         "Default no: EDE 18 (Prohibited) without text, since the reason "
+         "tells any TLS client which names the policy allows; the reason "
+         "is always in the log."},
         {NULL, "stats-listen", "ADDR[@PORT]",
          "TCP address that answers each connection with the counters as "
          "one JSON object and closes (default port 8530)."},
@@ -122,7 +143,8 @@ static const char description[] =
         "answered REFUSED by the proxy without contacting the backend; a "
         "passing query is authorized for its zone (the client's key must "
         "match a DNSSEC-secure TLSA record of an identity the zone allows) "
-        "and refused with EDE 18 (Prohibited) otherwise. Answers are "
+        "and refused with EDE 18 (Prohibited) otherwise, without text "
+        "unless ede-reason-text is set. Answers are "
         "streamed message by message; the backend is not read while more "
         "than 256 KiB wait to be sent to a slow client.\n\n"
         "Each decision is logged as one line on standard error, at info "

@@ -28,7 +28,9 @@ static void answer_error(dp_conn_t *c, const uint8_t *msg, size_t len,
 
 /* ---- the current query ---- */
 
-static void query_finished(dp_conn_t *c)
+/* The query is done; allowed: it was authorized (only then does it
+ * count as activity for the idle timer). */
+static void query_finished(dp_conn_t *c, int allowed)
 {
 	c->busy = 0;
 	free(c->qmsg);
@@ -38,7 +40,9 @@ static void query_finished(dp_conn_t *c)
 	if (c->closing) {
 		return;
 	}
-	conn_restart_timer(c);
+	if (allowed) {
+		conn_restart_timer(c);
+	}
 	if (c->stopping) {
 		conn_close(c);
 		return;
@@ -65,7 +69,7 @@ static void backend_message(void *owner, const uint8_t *msg, size_t len)
 static void backend_done(void *owner)
 {
 	dp_conn_t *c = owner;
-	query_finished(c);
+	query_finished(c, 1);
 }
 
 static void relay(dp_conn_t *c);
@@ -99,11 +103,11 @@ static void backend_failed(void *owner, const char *why, int tsig)
 	       c->relayed > 0 ? "; transfer aborted" : "; answered SERVFAIL");
 	if (c->relayed > 0) {
 		conn_close(c);
-		query_finished(c);
+		query_finished(c, 1);
 		return;
 	}
 	answer_error(c, c->qmsg, c->qlen, KNOT_RCODE_SERVFAIL, -1, NULL);
-	query_finished(c);
+	query_finished(c, 1);
 }
 
 static const dp_backend_ops_t backend_ops = {
@@ -164,7 +168,7 @@ static void decide_done(uv_work_t *req, int status)
 	dp_server_t *s = c->srv;
 	c->work_pending = 0;
 	if (c->closing) {
-		query_finished(c);
+		query_finished(c, 0);
 		conn_maybe_free(c);
 		return;
 	}
@@ -181,13 +185,20 @@ static void decide_done(uv_work_t *req, int status)
 		s->stats.decisions[c->decision.reason]++;
 	}
 	if (!c->decision.allow) {
+		/* The reason is in the log; as EDE text only when asked:
+		 * it tells the client which names the policy allows. */
 		s->stats.queries_refused++;
 		answer_error(c, c->qmsg, c->qlen, KNOT_RCODE_REFUSED,
 		             KNOT_EDNS_EDE_PROHIBITED,
-		             dance_reason_code(c->decision.reason));
-		query_finished(c);
+		             c->qgen->cfg->ede_reason_text
+		                     ? dance_reason_code(c->decision.reason)
+		                     : NULL);
+		conn_note_answer(c, 0);
+		query_finished(c, 0);
 		return;
 	}
+	conn_note_answer(c, 1);
+	conn_restart_timer(c);
 	relay(c);
 }
 
@@ -196,7 +207,6 @@ void query_handle(dp_conn_t *c, const uint8_t *msg, size_t len)
 {
 	dp_server_t *s = c->srv;
 	s->stats.queries++;
-	conn_restart_timer(c);
 	dance_error_t err;
 	const char *why = NULL;
 	if (len > c->gen->cfg->max_message_size) {
@@ -214,6 +224,7 @@ void query_handle(dp_conn_t *c, const uint8_t *msg, size_t len)
 		       "peer %s: query %s for %s refused: %s", c->peer,
 		       c->q.qtype_name, c->q.zone[0] ? c->q.zone : ".", why);
 		answer_error(c, msg, len, KNOT_RCODE_REFUSED, -1, NULL);
+		conn_note_answer(c, 0);
 		return;
 	}
 	c->qmsg = malloc(len);

@@ -22,6 +22,7 @@ static const struct {
         FIELD(handshakes_failed),
         FIELD(handshake_timeouts),
         FIELD(idle_timeouts),
+        FIELD(refusal_closes),
         FIELD(queries),
         FIELD(queries_refused),
         FIELD(backend_queries),

@@ -22,6 +22,7 @@ typedef struct dp_stats {
 	uint64_t handshakes_failed;
 	uint64_t handshake_timeouts;
 	uint64_t idle_timeouts;
+	uint64_t refusal_closes; /* closed: refused, never authorized */
 	uint64_t queries;
 	uint64_t queries_refused;
 	uint64_t backend_queries;

@@ -33,10 +33,18 @@ dance_code_t dp_tls_creds_load(const char *cert_file, const char *key_file,
 	return DANCE_OK;
 }
 
+/* A drained input buffer above this size is given back. */
+#define IN_KEEP 4096
+
+static size_t buffered(const dp_tls_t *t)
+{
+	return t->in_len - t->in_off;
+}
+
 static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t size)
 {
 	dp_tls_t *t = ptr;
-	size_t avail = t->in_len - t->in_off;
+	size_t avail = buffered(t);
 	if (avail == 0) {
 		gnutls_transport_set_errno(t->session, EAGAIN);
 		return -1;
@@ -44,10 +52,24 @@ static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t size)
 	size_t n = avail < size ? avail : size;
 	memcpy(buf, t->in + t->in_off, n);
 	t->in_off += n;
+	t->pulled += n;
 	if (t->in_off == t->in_len) {
 		t->in_off = t->in_len = 0;
+		if (t->in_cap > IN_KEEP) {
+			free(t->in);
+			t->in = NULL;
+			t->in_cap = 0;
+		}
 	}
 	return (ssize_t)n;
+}
+
+/* GnuTLS asks whether input is waiting (a custom pull needs this one
+ * too): never waits, the event loop feeds the input. */
+static int pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
+{
+	(void)ms;
+	return buffered(ptr) > 0 ? 1 : 0;
 }
 
 static ssize_t push(gnutls_transport_ptr_t ptr, const void *data, size_t len)
@@ -94,6 +116,9 @@ dance_code_t dp_tls_init(dp_tls_t *t, gnutls_certificate_credentials_t creds,
 	gnutls_certificate_server_set_request(t->session, GNUTLS_CERT_REQUIRE);
 	gnutls_transport_set_ptr(t->session, t);
 	gnutls_transport_set_pull_function(t->session, pull);
+	gnutls_transport_set_pull_timeout_function(t->session, pull_timeout);
+	/* The connection's timer bounds the handshake, not GnuTLS. */
+	gnutls_handshake_set_timeout(t->session, 0);
 	gnutls_transport_set_push_function(t->session, push);
 	return DANCE_OK;
 }
@@ -109,9 +134,19 @@ void dp_tls_deinit(dp_tls_t *t)
 	t->in_len = t->in_off = t->in_cap = 0;
 }
 
+size_t dp_tls_in_room(const dp_tls_t *t)
+{
+	return DP_TLS_IN_MAX - buffered(t);
+}
+
 dance_code_t dp_tls_feed(dp_tls_t *t, const uint8_t *data, size_t len,
                          dance_error_t *err)
 {
+	if (len > dp_tls_in_room(t)) {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "TLS input beyond %u buffered bytes",
+		                       (unsigned)DP_TLS_IN_MAX);
+	}
 	if (t->in_off > 0) {
 		memmove(t->in, t->in + t->in_off, t->in_len - t->in_off);
 		t->in_len -= t->in_off;
@@ -119,6 +154,9 @@ dance_code_t dp_tls_feed(dp_tls_t *t, const uint8_t *data, size_t len,
 	}
 	if (t->in_len + len > t->in_cap) {
 		size_t cap = (t->in_len + len) * 2;
+		if (cap > DP_TLS_IN_MAX) {
+			cap = DP_TLS_IN_MAX;
+		}
 		uint8_t *grown = realloc(t->in, cap);
 		if (grown == NULL) {
 			return dance_error_set(err, DANCE_ENOMEM,
@@ -178,7 +216,16 @@ int dp_tls_handshake(dp_tls_t *t, char *why, size_t why_size)
 	if (t->handshake_done) {
 		return 1;
 	}
-	int rc = gnutls_handshake(t->session);
+	/* gnutls_handshake reads at most one record per call: a message
+	 * over several records (a large Certificate, a ClientHello in
+	 * small records) needs a call per record, while any are buffered. */
+	int rc;
+	uint64_t before;
+	do {
+		before = t->pulled;
+		rc = gnutls_handshake(t->session);
+	} while ((rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) &&
+	         t->pulled != before && buffered(t) > 0);
 	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) {
 		return 0;
 	}
@@ -251,7 +298,13 @@ ssize_t dp_tls_recv(dp_tls_t *t, uint8_t *buf, size_t size)
 {
 	ssize_t n = GNUTLS_E_AGAIN;
 	for (int tries = 0; tries < 16; tries++) {
+		uint64_t before = t->pulled;
 		n = gnutls_record_recv(t->session, buf, size);
+		if (n == GNUTLS_E_AGAIN && t->pulled != before &&
+		    buffered(t) > 0) {
+			tries = 0; /* a record without data: on to the next */
+			continue;
+		}
 		if (n != GNUTLS_E_INTERRUPTED &&
 		    n != GNUTLS_E_WARNING_ALERT_RECEIVED) {
 			break;

@@ -20,12 +20,20 @@
 #define DP_TLS_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+CTYPE-CLI-ALL"
 #define DP_TLS_ALPN     "dot"
 
+/* Received ciphertext held at most: 4 TLS records of the largest size
+ * (5-byte header, 2^14 bytes and 256 of TLS 1.3 expansion). The
+ * connection stops reading when it is full; GnuTLS consumes it record by
+ * record. */
+#define DP_TLS_RECORD_MAX (5 + 16384 + 256)
+#define DP_TLS_IN_MAX     (4 * DP_TLS_RECORD_MAX)
+
 typedef void (*dp_tls_push_fn)(void *arg, const void *data, size_t len);
 
 typedef struct dp_tls {
 	gnutls_session_t session;
 	uint8_t *in; /* received ciphertext not yet consumed */
 	size_t in_len, in_off, in_cap;
+	uint64_t pulled; /* bytes GnuTLS took from in, ever */
 	dp_tls_push_fn push;
 	void *arg;
 	int handshake_done;
@@ -50,17 +58,21 @@ int dp_tls_claimed_name(dp_tls_t *t, char *name, size_t size, char *why,
                         size_t why_size);
 void dp_tls_deinit(dp_tls_t *t);
 
-/* Appends received ciphertext. */
+/* Appends received ciphertext: at most dp_tls_in_room bytes (EINVAL
+ * beyond). */
 dance_code_t dp_tls_feed(dp_tls_t *t, const uint8_t *data, size_t len,
                          dance_error_t *err);
+/* How much more ciphertext may be fed now (0: stop reading). */
+size_t dp_tls_in_room(const dp_tls_t *t);
 
-/* Advances the handshake: 1 done (TLS 1.3 + ALPN dot + a client
- * certificate checked), 0 needs more input, -1 failed (why names the
- * cause: no-certificate, TLS version, ALPN, or GnuTLS's reason). */
+/* Advances the handshake as far as the buffered input allows: 1 done
+ * (TLS 1.3 + ALPN dot + a client certificate checked), 0 needs more
+ * input, -1 failed (why names the cause: no-certificate, TLS version,
+ * ALPN, or GnuTLS's reason). */
 int dp_tls_handshake(dp_tls_t *t, char *why, size_t why_size);
 
 /* Decrypted bytes: > 0 count, 0 the peer closed, GNUTLS_E_AGAIN no more
- * for now, another negative GnuTLS error. */
+ * in the buffered input for now, another negative GnuTLS error. */
 ssize_t dp_tls_recv(dp_tls_t *t, uint8_t *buf, size_t size);
 
 /* Encrypts and pushes all of data; 0 or a GnuTLS error. */

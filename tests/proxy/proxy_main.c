@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 	register_tsig_suite();
 	register_proxyv2_suite();
 	register_misc_suite();
+	register_limits_suite();
 	int rc = dance_cunit_run("dance-proxy-unit", argc, argv);
 	gnutls_global_deinit();
 	return rc;

@@ -11,6 +11,7 @@ void register_xfrtrack_suite(void);
 void register_tsig_suite(void);
 void register_proxyv2_suite(void);
 void register_misc_suite(void);
+void register_limits_suite(void);
 
 /* Builds a response to a query for zone/qtype with the given answer
  * records, each "TYPE SERIAL" for SOA (serial) or any other type (an A

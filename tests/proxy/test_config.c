@@ -75,6 +75,10 @@ static const char full[] = "# every item\n"
                            "    backend-proxy-protocol: yes\n"
                            "    max-connections: 77\n"
                            "    max-connections-per-ip: 5\n"
+                           "    per-ip-ipv4-prefix: 24\n"
+                           "    per-ip-ipv6-prefix: 48\n"
+                           "    max-refusals-unauthorized: 7\n"
+                           "    ede-reason-text: yes\n"
                            "    handshake-timeout: 1200\n"
                            "    idle-timeout: 4000\n"
                            "    max-message-size: 1024\n"
@@ -122,6 +126,10 @@ static void test_every_item(void)
 	CU_ASSERT_EQUAL(c->proxy_protocol, 1);
 	CU_ASSERT_EQUAL(c->max_connections, 77);
 	CU_ASSERT_EQUAL(c->max_per_ip, 5);
+	CU_ASSERT_EQUAL(c->per_ip_v4_prefix, 24);
+	CU_ASSERT_EQUAL(c->per_ip_v6_prefix, 48);
+	CU_ASSERT_EQUAL(c->max_refusals, 7);
+	CU_ASSERT_EQUAL(c->ede_reason_text, 1);
 	CU_ASSERT_EQUAL(c->handshake_timeout_ms, 1200);
 	CU_ASSERT_EQUAL(c->idle_timeout_ms, 4000);
 	CU_ASSERT_EQUAL(c->max_message_size, 1024);
@@ -160,6 +168,10 @@ static void test_defaults(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL(c->max_connections, 1000);
 	CU_ASSERT_EQUAL(c->max_per_ip, 32);
+	CU_ASSERT_EQUAL(c->per_ip_v4_prefix, 32);
+	CU_ASSERT_EQUAL(c->per_ip_v6_prefix, 64);
+	CU_ASSERT_EQUAL(c->max_refusals, 3);
+	CU_ASSERT_EQUAL(c->ede_reason_text, 0);
 	CU_ASSERT_EQUAL(c->handshake_timeout_ms, 5000);
 	CU_ASSERT_EQUAL(c->idle_timeout_ms, 30000);
 	CU_ASSERT_EQUAL(c->max_message_size, 65535);
@@ -211,6 +223,22 @@ static void test_value_errors(void)
 	        MINIMAL "server:\n  backend-proxy-protocol: maybe\n",
 	        "t.conf:10: backend-proxy-protocol: expected yes or no, not "
 	        "\"maybe\""));
+	CU_ASSERT(parse_fails_with(
+	        MINIMAL "server:\n  per-ip-ipv6-prefix: 129\n",
+	        "t.conf:10: per-ip-ipv6-prefix: expected an integer from 16 to "
+	        "128, not \"129\""));
+	CU_ASSERT(parse_fails_with(
+	        MINIMAL "server:\n  per-ip-ipv4-prefix: 4\n",
+	        "t.conf:10: per-ip-ipv4-prefix: expected an integer from 8 to "
+	        "32, not \"4\""));
+	CU_ASSERT(parse_fails_with(
+	        MINIMAL "server:\n  max-refusals-unauthorized: 0\n",
+	        "t.conf:10: max-refusals-unauthorized: expected an integer "
+	        "from 1 to 1000000, not \"0\""));
+	CU_ASSERT(parse_fails_with(
+	        MINIMAL "server:\n  ede-reason-text: sometimes\n",
+	        "t.conf:10: ede-reason-text: expected yes or no, not "
+	        "\"sometimes\""));
 	CU_ASSERT(parse_fails_with(
 	        MINIMAL "server:\n  log-level: loud\n",
 	        "t.conf:10: log-level: expected error, warning, notice, info "

@@ -1,45 +1,12 @@
-/* test_misc.c: per-address connection counts, the stats JSON and DNS
- * over TCP framing. */
+/* test_misc.c: the stats JSON and DNS over TCP framing. */
 #include <stdio.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
 
 #include "frame.h"
-#include "limits.h"
 #include "stats.h"
 #include "suites.h"
-
-static void test_limits(void)
-{
-	dp_limits_t l;
-	dp_limits_init(&l);
-	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.0.1", 2), 0);
-	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.0.1", 2), 0);
-	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.0.1", 2), -1);
-	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "::1", 2), 0);
-	dp_limits_release(&l, "127.0.0.1");
-	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.0.1", 2), 0);
-	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.0.1", 2), -1);
-	/* Entries go away with their last connection. */
-	dp_limits_release(&l, "::1");
-	CU_ASSERT_EQUAL(l.count, 1);
-	dp_limits_release(&l, "127.0.0.1");
-	dp_limits_release(&l, "127.0.0.1");
-	CU_ASSERT_EQUAL(l.count, 0);
-	dp_limits_release(&l, "192.0.2.1"); /* unknown: no effect */
-	/* Many addresses. */
-	char ip[32];
-	for (int i = 0; i < 100; i++) {
-		snprintf(ip, sizeof(ip), "127.0.1.%d", i);
-		CU_ASSERT_EQUAL(dp_limits_acquire(&l, ip, 1), 0);
-	}
-	CU_ASSERT_EQUAL(l.count, 100);
-	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.1.42", 1), -1);
-	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.1.42", 0), -1);
-	CU_ASSERT_EQUAL(dp_limits_acquire(&l, "127.0.2.1", 0), -1);
-	dp_limits_free(&l);
-}
 
 static void test_stats_json(void)
 {
@@ -109,7 +76,6 @@ static void test_framing(void)
 void register_misc_suite(void)
 {
 	CU_pSuite s = CU_add_suite("misc", NULL, NULL);
-	CU_add_test(s, "per-address limits", test_limits);
 	CU_add_test(s, "stats JSON", test_stats_json);
 	CU_add_test(s, "DNS over TCP framing", test_framing);
 }
