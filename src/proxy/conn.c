@@ -29,6 +29,7 @@ void conn_maybe_free(dp_conn_t *c)
 		free(c->certs[i].data);
 	}
 	free(c->certs);
+	dance_peer_free(c->digested);
 	free(c->pt);
 	free(c->qmsg);
 	dp_gen_unref(c->qgen);

@@ -40,6 +40,9 @@ struct dp_conn {
 	gnutls_datum_t *certs;
 	size_t cert_count;
 	dance_cred_type_t cred_type;
+	/* Those credentials digested once, at the first decision (in the
+	 * worker; one decision runs at a time per connection). */
+	dance_peer_t *digested;
 	char claimed[DANCE_NAME_MAX]; /* dane_clientid owner name, or "" */
 	/* Plaintext from the client, not yet handled (grows to PT_CAP). */
 	uint8_t *pt;

@@ -152,11 +152,16 @@ static void decide_work(uv_work_t *req)
 {
 	dp_conn_t *c = req->data;
 	dance_creds_t creds = {c->cred_type, c->certs, c->cert_count};
+	if (c->digested == NULL && c->cert_count > 0) {
+		/* On failure the decision digests (and refuses) itself. */
+		(void)dance_peer_new(&creds, &c->digested, NULL);
+	}
 	dance_request_t r = {
 	        .zone = c->zone_fqdn,
 	        .peer = c->peer,
 	        .tls = 1,
 	        .creds = &creds,
+	        .digested = c->digested,
 	        .claimed_name = c->claimed[0] != '\0' ? c->claimed : NULL,
 	};
 	dance_authz_decide(c->qgen->authz, &r, &c->decision);
