@@ -1,0 +1,219 @@
+/* compare.c: judging a case (compare.h). */
+#include "compare.h"
+
+#include <string.h>
+
+#include <openssl/x509v3.h>
+
+/* The oracle accepts by default, but not with the name check flags that
+ * stand for libdance's rule. */
+static int differs_with_flags(dane_oracle_t *o, const dane_case_t *c,
+                              const dane_verdict_t *oracle, unsigned flags)
+{
+	dane_oracle_opts_t opts = {flags, 0};
+	dane_verdict_t v;
+	if (!oracle->accept) {
+		return 0;
+	}
+	dane_oracle_verify(o, c, &opts, NULL, &v);
+	return !v.accept;
+}
+
+static int cn_fallback(dane_oracle_t *o, const dane_case_t *c,
+                       const dane_verdict_t *oracle)
+{
+	return differs_with_flags(o, c, oracle,
+	                          X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
+}
+
+static int wildcard(dane_oracle_t *o, const dane_case_t *c,
+                    const dane_verdict_t *oracle)
+{
+	return differs_with_flags(o, c, oracle, X509_CHECK_FLAG_NO_WILDCARDS);
+}
+
+/* OpenSSL with libdance's name rule (the classes above), so that the
+ * next class does not take in their cases. */
+static const dane_oracle_opts_t libdance_names = {
+        X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_WILDCARDS, 0};
+
+/* c without its PKIX-TA/PKIX-EE records (a view: shares the DER). */
+static void without_pkix(const dane_case_t *c, dane_case_t *view)
+{
+	*view = *c;
+	view->nrecs = 0;
+	for (size_t i = 0; i < c->nrecs; i++) {
+		if (c->recs[i].usage > 1) {
+			view->recs[view->nrecs] = c->recs[i];
+			view->rec_spec[view->nrecs++] = c->rec_spec[i];
+		}
+	}
+}
+
+/* OpenSSL refuses, but accepts through a DANE-TA record once the PKIX
+ * records are gone: with PKIX records it takes the trust anchor from the
+ * CA file and never matches DANE-TA records against that copy. */
+static int store_shadows_dane_ta(dane_oracle_t *o, const dane_case_t *c,
+                                 const dane_verdict_t *oracle)
+{
+	static dane_case_t view; /* large; the harness is single-threaded */
+	dane_verdict_t v;
+	if (oracle->accept || c->ncafile == 0) {
+		return 0;
+	}
+	without_pkix(c, &view);
+	if (view.nrecs == c->nrecs) {
+		return 0;
+	}
+	dane_oracle_verify(o, &view, &libdance_names, NULL, &v);
+	return v.accept && v.record >= 0 && view.recs[v.record].usage == 2;
+}
+
+const dane_docdiff_t dane_docdiffs[] = {
+        {"cn-fallback",
+         "DANE-TA/PKIX leaf without a SAN dNSName: OpenSSL checks the "
+         "subject CN, libdance requires the name as a SAN dNSName "
+         "(draft-ietf-dance-client-auth)",
+         cn_fallback, 0},
+        {"wildcard",
+         "DANE-TA/PKIX leaf with a wildcard SAN (*.zone.example): OpenSSL "
+         "matches it, libdance requires the exact client name",
+         wildcard, 0},
+        {"openssl-store-shadow",
+         "PKIX and DANE-TA records together, the DANE-TA certificate also "
+         "in the CA file: OpenSSL builds the chain to the CA file's copy "
+         "and does not match DANE-TA records against it; libdance accepts "
+         "(each usable record is an alternative, RFC 7671 section 4)",
+         store_shadows_dane_ta, 1},
+        {NULL, NULL, NULL, 0},
+};
+
+static const dane_recspec_t *record_spec(const dane_case_t *c, int record)
+{
+	if (record < 0 || (size_t)record >= c->nrecs) {
+		return NULL;
+	}
+	return &c->params.recs[c->rec_spec[record]];
+}
+
+static int in_cafile(const dane_case_t *c, int slot)
+{
+	for (size_t i = 0; i < c->ncafile; i++) {
+		if (c->cafile[i] == slot) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* A chain slot in [from, to) that is not valid at the case's time. */
+static int dates_bad(const dane_case_t *c, int from, int to)
+{
+	for (int s = from; s < to && s < (int)c->params.depth; s++) {
+		if (c->params.validity[s] != DANE_VALID) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int cafile_dates_bad(const dane_case_t *c)
+{
+	for (size_t i = 0; i < c->ncafile; i++) {
+		if (dates_bad(c, c->cafile[i], c->cafile[i] + 1)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* OpenSSL accepts, libdance refuses: which issue-13 problem. */
+static const char *suspect_refusal(const dane_case_t *c,
+                                   const dane_verdict_t *oracle)
+{
+	const dane_recspec_t *s = record_spec(c, oracle->record);
+	if (s == NULL) {
+		return "new";
+	}
+	int ta = s->usage == 2 || s->usage == 0;
+	if (ta && s->selector == 0 && s->mtype == 0 &&
+	    !dane_slot_presented(c, s->slot) && !in_cafile(c, s->slot)) {
+		return "bug4-full-cert";
+	}
+	if (s->usage == 0 && !dane_slot_presented(c, s->slot)) {
+		return "bug3";
+	}
+	return s->usage == 2 ? "bug1" : "new";
+}
+
+/* libdance accepts, OpenSSL refuses. */
+static const char *suspect_acceptance(dane_oracle_t *o, const dane_case_t *c,
+                                      const dane_verdict_t *dance)
+{
+	const dane_recspec_t *s = record_spec(c, dance->record);
+	if (s == NULL) {
+		return "new";
+	}
+	int depth = dane_slot_depth(c, s->slot);
+	if (s->usage == 2 && depth == 0) {
+		return "new-leaf-as-own-ta";
+	}
+	if (s->usage == 2 && depth > 0 && dates_bad(c, 1, depth)) {
+		return "new-dates-by-position";
+	}
+	if (s->usage == 2 && depth > 0 && dates_bad(c, depth, depth + 1)) {
+		return "new-ta-dates";
+	}
+	if (s->usage <= 1) {
+		dane_oracle_opts_t partial = {0, X509_V_FLAG_PARTIAL_CHAIN};
+		dane_verdict_t v;
+		dane_oracle_verify(o, c, &partial, NULL, &v);
+		if (v.accept) {
+			return "new-partial-chain";
+		}
+		if (cafile_dates_bad(c)) {
+			return "new-pkix-anchor-dates";
+		}
+	}
+	return s->usage == 0 ? "bug2" : "new";
+}
+
+void dane_compare(dane_oracle_t *o, dane_side_t *side, const dane_case_t *c,
+                  FILE *trace, dane_outcome_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	dane_oracle_verify(o, c, NULL, trace, &out->oracle);
+	dane_side_verify(side, c, trace, &out->dance);
+	out->expected_accept = out->oracle.accept;
+	for (const dane_docdiff_t *d = dane_docdiffs; d->name != NULL; d++) {
+		if (d->applies(o, c, &out->oracle)) {
+			out->doc = d;
+			out->expected_accept = d->dance_accepts;
+			break;
+		}
+	}
+	out->passed = out->dance.accept == out->expected_accept;
+	if (strcmp(out->oracle.code, "oracle-error") == 0) {
+		out->passed = 0; /* no verdict to compare with */
+		out->suspect = "harness";
+	} else if (!out->passed) {
+		out->suspect = out->dance.accept
+		                       ? suspect_acceptance(o, c, &out->dance)
+		                       : suspect_refusal(c, &out->oracle);
+	}
+}
+
+void dane_outcome_line(const dane_case_t *c, const dane_outcome_t *r, char *buf,
+                       size_t size)
+{
+	char shape[1024];
+	dane_case_describe(c, shape, sizeof(shape));
+	snprintf(buf, size,
+	         "case %llu [%s]%s%s: openssl %s (%s), libdance %s (%s: %s); "
+	         "%s",
+	         (unsigned long long)c->id, r->suspect ? r->suspect : "-",
+	         r->doc ? " documented " : "", r->doc ? r->doc->name : "",
+	         r->oracle.accept ? "accepts" : "refuses", r->oracle.detail,
+	         r->dance.accept ? "accepts" : "refuses", r->dance.code,
+	         r->dance.detail, shape);
+}
