@@ -56,9 +56,9 @@ static const item_doc_t items[] = {
          "Connections served at once (default 1000); beyond it new "
          "connections are closed at once."},
         {NULL, "max-connections-per-ip", "N",
-         "Connections from one client (default 32); a client is an IPv4 "
-         "address and an IPv6 /64 prefix unless per-ip-ipv4-prefix and "
-         "per-ip-ipv6-prefix say otherwise."},
+         "Connections from one client (default 32); by default a client "
+         "is one IPv4 address or one IPv6 /64 (per-ip-ipv4-prefix, "
+         "per-ip-ipv6-prefix)."},
         {NULL, "per-ip-ipv4-prefix", "LEN",
          "IPv4 prefix length that max-connections-per-ip counts as one "
          "client, 8-32 (default 32: each address)."},
@@ -68,7 +68,9 @@ static const item_doc_t items[] = {
          "IPv4-mapped addresses count as IPv4."},
         {NULL, "max-refusals-unauthorized", "N",
          "A connection that has not been authorized for any query is "
-         "closed after this many refused queries (default 3)."},
+         "closed after this many refused queries (default 3), whether "
+         "refused by the policy or by the proxy itself (not a transfer "
+         "query); logged and counted as refusal_closes."},
         {NULL, "handshake-timeout", "MS",
          "Time allowed for the TLS handshake (default 5000). Until it is "
          "done at most 4 TLS records (66580 bytes) of the client's input "
@@ -160,6 +162,7 @@ static const char signals_doc[] =
         "and exit 0. SIGUSR1 logs one line \"stats {json}\" with the "
         "counters (connections_accepted, connections_active, "
         "connections_refused_limit, handshakes_ok, handshakes_failed, "
+        "idle_timeouts, refusal_closes, "
         "queries, queries_refused, backend_queries, backend_connections, "
         "decisions by reason, reloads, ...).";
 

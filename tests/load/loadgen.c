@@ -17,7 +17,17 @@
  *                    header and nothing more; counts those the server
  *                    closes within --hold seconds.
  *   --idle N         N authenticated connections (handshake done, one SOA
- *                    answered) held open for --hold seconds.
+ *                    answered) held open for --hold seconds; with
+ *                    --requery S each asks the SOA again every S seconds
+ *                    while held (answers count in "answered", queries in
+ *                    "queries_sent"), e.g. refused queries with an
+ *                    unpublished certificate.
+ *   --big-hello N    N TCP connections that each send a ClientHello
+ *                    declared as --hello-size octets (default 98304) in
+ *                    1-byte TLS records, as fast as the server reads,
+ *                    all but its last octet, then hold; "ok" counts
+ *                    those that sent it all, "hello_octets_sent" the
+ *                    octets of all.
  * --sources N spreads the connections over N source addresses from
  * --source-base (default 127.0.1.1): 127.0.1.1, 127.0.1.2, ... (loopback
  * has all of 127.0.0.0/8), so per-address limits can be exercised.
@@ -46,12 +56,14 @@
 #include <gnutls/gnutls.h>
 
 #include "loadgen_dns.h"
+#include "loadgen_hello.h"
 
 typedef enum mode {
 	MODE_NONE,
 	MODE_HANDSHAKES,
 	MODE_SLOWLORIS,
-	MODE_IDLE
+	MODE_IDLE,
+	MODE_BIG_HELLO
 } mode_t_;
 
 typedef enum phase {
@@ -60,7 +72,8 @@ typedef enum phase {
 	PH_HANDSHAKE,
 	PH_QUERY, /* SOA sent, waiting for the answer */
 	PH_BYE,   /* close_notify sent, waiting for the server's verdict */
-	PH_HOLD,  /* idle or slowloris: waiting */
+	PH_SEND,  /* big hello: sending its records */
+	PH_HOLD,  /* idle, slowloris or big hello: waiting */
 	PH_DONE,
 } phase_t;
 
@@ -70,7 +83,10 @@ typedef struct slot {
 	gnutls_session_t session;
 	uint8_t buf[4096];
 	size_t have;
-	double since; /* when the connection was opened */
+	double since;      /* when the connection was opened */
+	double next_query; /* --requery: when the next SOA goes out */
+	uint64_t sent;     /* big hello: message octets put in records */
+	size_t out_off;    /* big hello: octets of buf written */
 } slot_t;
 
 /* A connection not done (or holding) this long counts as an error. */
@@ -86,6 +102,8 @@ typedef struct opts {
 	struct in_addr source_base;
 	long sources;
 	int no_query;
+	double requery_s;
+	uint32_t hello_size;
 } opts_t;
 
 typedef struct run {
@@ -93,6 +111,8 @@ typedef struct run {
 	gnutls_certificate_credentials_t cred;
 	slot_t *slots;
 	long started, ok, refused, answered, closed_by_server, errors, timeouts;
+	long queries_sent;
+	uint64_t hello_octets_sent;
 } run_t;
 
 static double now_s(void)
@@ -104,10 +124,11 @@ static double now_s(void)
 
 static const char usage_text[] =
         "usage: dance-loadgen --connect ADDR@PORT (--handshakes N | "
-        "--slowloris N | --idle N)\n"
+        "--slowloris N | --idle N | --big-hello N)\n"
         "       [--concurrency C] [--hold SECONDS] [--cert F --key F] "
         "[--zone Z]\n"
-        "       [--no-query] [--sources N [--source-base ADDR]]\n";
+        "       [--no-query] [--requery SECONDS] [--hello-size OCTETS]\n"
+        "       [--sources N [--source-base ADDR]]\n";
 
 static int usage(const char *why)
 {
@@ -145,6 +166,9 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 	        {"sources", required_argument, NULL, 's'},
 	        {"source-base", required_argument, NULL, 'b'},
 	        {"no-query", no_argument, NULL, 'n'},
+	        {"requery", required_argument, NULL, 'r'},
+	        {"big-hello", required_argument, NULL, 'B'},
+	        {"hello-size", required_argument, NULL, 'L'},
 	        {"help", no_argument, NULL, '?' + 256},
 	        {NULL, 0, NULL, 0},
 	};
@@ -153,6 +177,7 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 	o->concurrency = 100;
 	o->hold_s = 5;
 	o->zone = ".";
+	o->hello_size = 98304;
 	inet_pton(AF_INET, "127.0.1.1", &o->source_base);
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (c) {
@@ -176,6 +201,19 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 		case 'z': o->zone = optarg; break;
 		case 's': o->sources = atol(optarg); break;
 		case 'n': o->no_query = 1; break;
+		case 'r': o->requery_s = atof(optarg); break;
+		case 'B':
+			o->mode = MODE_BIG_HELLO;
+			o->count = atol(optarg);
+			break;
+		case 'L': {
+			long n = atol(optarg);
+			if (n < 1 || n > 0xFFFFFF) {
+				return usage("--hello-size: 1..16777215");
+			}
+			o->hello_size = (uint32_t)n;
+			break;
+		}
 		case '?' + 256: fputs(usage_text, stdout); return 4;
 		case 'b':
 			if (inet_pton(AF_INET, optarg, &o->source_base) != 1) {
@@ -190,8 +228,8 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 		return usage("--connect ADDR@PORT (IPv4) is required");
 	}
 	if (o->mode == MODE_NONE || o->count <= 0 || o->count > 100000) {
-		return usage("one of --handshakes, --slowloris, --idle with "
-		             "1..100000");
+		return usage("one of --handshakes, --slowloris, --idle, "
+		             "--big-hello with 1..100000");
 	}
 	if (o->sources < 0 || o->sources > 65536) {
 		return usage("--sources: 0..65536");
@@ -201,6 +239,9 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 	}
 	if (o->mode == MODE_IDLE && o->cert == NULL) {
 		return usage("--idle needs --cert and --key");
+	}
+	if (o->requery_s < 0 || (o->requery_s > 0 && o->mode != MODE_IDLE)) {
+		return usage("--requery goes with --idle, in seconds");
 	}
 	if (o->mode != MODE_HANDSHAKES) {
 		o->concurrency = o->count;
@@ -222,7 +263,8 @@ static void slot_close(run_t *r, slot_t *s)
 	}
 	s->fd = -1;
 	s->phase = r->o.mode == MODE_HANDSHAKES ? PH_FREE : PH_DONE;
-	s->have = 0;
+	s->have = s->out_off = 0;
+	s->sent = 0;
 }
 
 static int slot_open(run_t *r, slot_t *s)
@@ -294,6 +336,10 @@ static void on_connected(run_t *r, slot_t *s)
 		s->phase = PH_HOLD;
 		return;
 	}
+	if (r->o.mode == MODE_BIG_HELLO) {
+		s->phase = PH_SEND;
+		return; /* sent as the socket takes it */
+	}
 	if (start_tls(r, s) != 0) {
 		r->errors++;
 		slot_close(r, s);
@@ -359,6 +405,7 @@ static void on_answer(run_t *r, slot_t *s)
 	s->have = 0;
 	if (r->o.mode == MODE_IDLE) {
 		s->phase = PH_HOLD;
+		s->next_query = now_s() + r->o.requery_s;
 		return;
 	}
 	gnutls_bye(s->session, GNUTLS_SHUT_WR);
@@ -384,15 +431,78 @@ static void on_bye(run_t *r, slot_t *s)
 	slot_close(r, s);
 }
 
+/* Big hello: as many 1-byte records as the socket takes, all but the
+ * message's last octet; then hold. buf holds the chunk being written
+ * (have: its size, out_off: how much went out). */
+static void on_send(run_t *r, slot_t *s)
+{
+	uint64_t end = loadgen_hello_octets(r->o.hello_size) - 1;
+	for (;;) {
+		if (s->out_off == s->have) {
+			if (s->sent >= end) {
+				break;
+			}
+			size_t n =
+			        loadgen_hello_fill(r->o.hello_size, s->sent,
+			                           end, s->buf, sizeof(s->buf));
+			s->sent += n;
+			r->hello_octets_sent += n;
+			s->have = n * 6;
+			s->out_off = 0;
+		}
+		ssize_t w = send(s->fd, s->buf + s->out_off,
+		                 s->have - s->out_off, MSG_NOSIGNAL);
+		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+			return;
+		}
+		if (w < 0) {
+			r->closed_by_server++;
+			slot_close(r, s);
+			return;
+		}
+		s->out_off += (size_t)w;
+	}
+	s->have = s->out_off = 0;
+	r->ok++;
+	s->phase = PH_HOLD;
+}
+
+/* --requery: the next SOA on a held session. */
+static void requery(run_t *r, slot_t *s)
+{
+	uint8_t msg[512];
+	size_t len = loadgen_soa_query(r->o.zone, msg, sizeof(msg));
+	s->next_query = now_s() + r->o.requery_s;
+	if (len == 0 ||
+	    gnutls_record_send(s->session, msg, len) != (ssize_t)len) {
+		r->closed_by_server++;
+		slot_close(r, s);
+		return;
+	}
+	r->queries_sent++;
+}
+
 /* A held connection became readable: the server closed it (or sent an
  * alert, which ends it as well for this tool). */
 static void on_hold(run_t *r, slot_t *s)
 {
-	uint8_t b[256];
-	ssize_t n = recv(s->fd, b, sizeof(b), 0);
-	if (n > 0 && s->session != NULL) {
-		return; /* stray data on an idle session; keep it */
+	if (s->session != NULL) {
+		ssize_t n =
+		        gnutls_record_recv(s->session, s->buf, sizeof(s->buf));
+		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
+			return;
+		}
+		if (n > 0) {
+			/* An answer to --requery (one record each); other
+			 * data on an idle session is ignored. */
+			r->answered += r->o.requery_s > 0;
+			return;
+		}
+		r->closed_by_server++;
+		slot_close(r, s);
+		return;
 	}
+	ssize_t n = recv(s->fd, s->buf, sizeof(s->buf), 0);
 	if (n == 0 || (n < 0 && errno != EAGAIN)) {
 		r->closed_by_server++;
 		slot_close(r, s);
@@ -402,7 +512,8 @@ static void on_hold(run_t *r, slot_t *s)
 static short events_of(const slot_t *s)
 {
 	switch (s->phase) {
-	case PH_CONNECT: return POLLOUT;
+	case PH_CONNECT:
+	case PH_SEND: return POLLOUT;
 	case PH_HANDSHAKE:
 		return gnutls_record_get_direction(s->session) ? POLLOUT
 		                                               : POLLIN;
@@ -420,6 +531,7 @@ static void step(run_t *r, slot_t *s)
 	case PH_HANDSHAKE: on_handshake(r, s); break;
 	case PH_QUERY: on_answer(r, s); break;
 	case PH_BYE: on_bye(r, s); break;
+	case PH_SEND: on_send(r, s); break;
 	case PH_HOLD: on_hold(r, s); break;
 	default: break;
 	}
@@ -480,6 +592,9 @@ static int run_loop(run_t *r)
 			slot_t *s = &r->slots[i];
 			if (pfd[i].revents != 0) {
 				step(r, s);
+			} else if (s->phase == PH_HOLD && r->o.requery_s > 0 &&
+			           s->session != NULL && now >= s->next_query) {
+				requery(r, s);
 			} else if (s->fd >= 0 && s->phase != PH_HOLD &&
 			           now - s->since > SLOT_TIMEOUT_S) {
 				r->timeouts++;
@@ -506,6 +621,7 @@ static const char *mode_name(mode_t_ m)
 	case MODE_HANDSHAKES: return "handshakes";
 	case MODE_SLOWLORIS: return "slowloris";
 	case MODE_IDLE: return "idle";
+	case MODE_BIG_HELLO: return "big-hello";
 	default: return "none";
 	}
 }
@@ -551,11 +667,12 @@ int main(int argc, char **argv)
 	printf("{\"mode\":\"%s\",\"count\":%ld,\"started\":%ld,\"ok\":%ld,"
 	       "\"refused\":%ld,\"answered\":%ld,\"closed_by_server\":%ld,"
 	       "\"still_open\":%ld,\"errors\":%ld,\"timeouts\":%ld,"
+	       "\"queries_sent\":%ld,\"hello_octets_sent\":%llu,"
 	       "\"elapsed_s\":%.3f,"
 	       "\"per_s\":%.1f}\n",
 	       mode_name(r.o.mode), r.o.count, r.started, r.ok, r.refused,
 	       r.answered, r.closed_by_server, still_open, r.errors, r.timeouts,
-	       elapsed,
+	       r.queries_sent, (unsigned long long)r.hello_octets_sent, elapsed,
 	       elapsed > 0 ? (double)(r.ok + r.refused) / elapsed : 0.0);
 	free(r.slots);
 	gnutls_certificate_free_credentials(r.cred);
