@@ -277,7 +277,7 @@ static int ta_in_path(matcher_t *m, const path_t *path, size_t *depth,
 {
 	size_t first = m->pool.certs[0]->self_issued ? 0 : 1;
 	for (size_t d = first; d < path->len; d++) {
-		const chain_cert_t *cert = m->pool.certs[path->idx[d]];
+		const chain_cert_t *cert = path->cert[d];
 		for (size_t i = 0; i < m->set->count; i++) {
 			if (takes_part(m, i, DANCE_USAGE_DANE_TA) &&
 			    chain_cert_matches(cert, &m->set->records[i])) {
@@ -296,7 +296,7 @@ static int ta_in_path(matcher_t *m, const path_t *path, size_t *depth,
 static int try_ta_key(matcher_t *m, const path_t *path, size_t index)
 {
 	const dance_tlsa_t *r = &m->set->records[index];
-	const chain_cert_t *top = m->pool.certs[path->idx[path->len - 1]];
+	const chain_cert_t *top = path->cert[path->len - 1];
 	gnutls_datum_t spki = {r->data, (unsigned)r->data_len};
 	gnutls_x509_crt_t anchor = NULL;
 	char why[DANCE_REASON_MAX] = "", rec[64];
@@ -306,8 +306,8 @@ static int try_ta_key(matcher_t *m, const path_t *path, size_t index)
 		return 0;
 	}
 	int signed_top = chain_signed_by(top, anchor);
-	int ok = signed_top && path_verify(&m->pool, path, path->len, anchor, 0,
-	                                   m->now, why, sizeof(why));
+	int ok = signed_top && path_verify(path, path->len, anchor, 0, m->now,
+	                                   why, sizeof(why));
 	gnutls_x509_crt_deinit(anchor);
 	if (ok) {
 		return path_ok(m, index);
@@ -323,9 +323,11 @@ static int try_ta_key(matcher_t *m, const path_t *path, size_t index)
 }
 
 /* DANE-TA(2): a record matches a certificate on the path from the leaf,
- * or is the key that signed the top of it; the path up to that TA verifies
- * (its dates included, as OpenSSL checks them), and the leaf carries the
- * client name. */
+ * or is the key that signed the top of it; the path up to that TA
+ * verifies, and the leaf carries the client name. The TA certificate's own
+ * dates count only when it is self-issued (path.h: RFC 5280 gives a trust
+ * anchor none, OpenSSL checks a self-issued top's), so an expired
+ * intermediate named by a 2 x x record is still that TA, as in OpenSSL. */
 static int try_dane_ta(matcher_t *m)
 {
 	path_t path;
@@ -333,9 +335,9 @@ static int try_dane_ta(matcher_t *m)
 	char why[DANCE_REASON_MAX] = "", rec[64];
 	path_build(&m->pool, m->now, &path);
 	if (ta_in_path(m, &path, &depth, &index)) {
-		const chain_cert_t *ta = m->pool.certs[path.idx[depth]];
+		const chain_cert_t *ta = path.cert[depth];
 		size_t n = depth == 0 ? 1 : depth;
-		if (path_verify(&m->pool, &path, n, ta->crt, 1, m->now, why,
+		if (path_verify(&path, n, ta->crt, ta->self_issued, m->now, why,
 		                sizeof(why))) {
 			return path_ok(m, index);
 		}
@@ -360,8 +362,7 @@ static int try_dane_ta(matcher_t *m)
  * file included (RFC 7671 5.4: it need not have been presented). Sets
  * depth; 0 when it matches none. */
 static int pkix_record_on_path(matcher_t *m, const dance_tlsa_t *r,
-                               const pkix_path_t *pp, chain_t *store,
-                               size_t *depth)
+                               const pkix_path_t *pp, size_t *depth)
 {
 	const path_t *path = &pp->path;
 	if (r->usage == DANCE_USAGE_PKIX_EE) {
@@ -371,14 +372,12 @@ static int pkix_record_on_path(matcher_t *m, const dance_tlsa_t *r,
 	/* A self-issued leaf is its own issuer (depth 1 for OpenSSL). */
 	size_t first = m->pool.certs[0]->self_issued ? 0 : 1;
 	for (size_t d = first; d < path->len; d++) {
-		if (chain_cert_matches(m->pool.certs[path->idx[d]], r)) {
+		if (chain_cert_matches(path->cert[d], r)) {
 			*depth = d;
 			return 1;
 		}
 	}
-	*depth = path->len;
-	return pp->has_anchor &&
-	       chain_cert_matches(&store->certs[pp->anchor], r);
+	return 0;
 }
 
 /* PKIX-TA(0)/PKIX-EE(1): the chain validates to the CA file, and the
@@ -395,17 +394,20 @@ static int try_pkix(matcher_t *m)
 	    DANCE_OK) {
 		snprintf(why, sizeof(why), "%s", err.reason);
 		memset(&pp, 0, sizeof(pp));
-		pp.path.len = 1;
+		pp.path.cert[pp.path.len++] = m->pool.certs[0];
 	} else {
 		path_build_pkix(&m->pool, &store, m->now, &pp);
+		const path_t *p = &pp.path;
 		if (!pp.has_anchor) {
 			snprintf(why, sizeof(why),
-			         "no certificate of the CA file %s issued the "
-			         "chain",
+			         "the chain does not reach a self-signed "
+			         "certificate of the CA file %s",
 			         m->opts->pkix_ca_file);
 		} else {
-			valid = path_verify(&m->pool, &pp.path, pp.path.len,
-			                    store.certs[pp.anchor].crt, 1,
+			/* The anchor is the path's last certificate; a
+			 * self-signed leaf in the CA file is its own. */
+			size_t n = p->len > 1 ? p->len - 1 : 1;
+			valid = path_verify(p, n, p->cert[p->len - 1]->crt, 1,
 			                    m->now, why, sizeof(why));
 		}
 	}
@@ -414,8 +416,7 @@ static int try_pkix(matcher_t *m)
 		size_t depth;
 		if ((!takes_part(m, i, DANCE_USAGE_PKIX_TA) &&
 		     !takes_part(m, i, DANCE_USAGE_PKIX_EE)) ||
-		    !pkix_record_on_path(m, &m->set->records[i], &pp, &store,
-		                         &depth)) {
+		    !pkix_record_on_path(m, &m->set->records[i], &pp, &depth)) {
 			continue;
 		}
 		if (valid) {

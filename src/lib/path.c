@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static int on_path(const path_t *path, size_t index)
+static int on_path(const path_t *path, const chain_cert_t *cert)
 {
 	for (size_t i = 0; i < path->len; i++) {
-		if (path->idx[i] == index) {
+		if (path->cert[i] == cert) {
 			return 1;
 		}
 	}
@@ -33,50 +33,66 @@ static int issuer_rank(const chain_cert_t *child, const chain_cert_t *cand,
 
 /* The best issuer of child among the pool's untrusted certificates not yet
  * on the path (the first of the best rank). */
-static int find_issuer(const chain_view_t *pool, const path_t *path,
-                       const chain_cert_t *child, time_t now, size_t *out)
+static const chain_cert_t *find_issuer(const chain_view_t *pool,
+                                       const path_t *path,
+                                       const chain_cert_t *child, time_t now)
 {
+	const chain_cert_t *found = NULL;
 	int best = 0;
 	for (size_t i = 1; i < pool->count && best < 3; i++) {
 		const chain_cert_t *cand = pool->certs[i];
-		if (cand->origin == CHAIN_FROM_STORE || on_path(path, i)) {
+		if (cand->origin == CHAIN_FROM_STORE || on_path(path, cand)) {
 			continue;
 		}
 		int rank = issuer_rank(child, cand, now);
 		if (rank > best) {
 			best = rank;
-			*out = i;
+			found = cand;
 		}
 	}
-	return best > 0;
+	return found;
 }
 
-/* An issuer of child in the store (trusted), valid at now first. */
-static int find_store_issuer(const chain_t *store, const chain_cert_t *child,
-                             time_t now, size_t *out)
+/* An issuer of child in the store (trusted) not yet on the path, one
+ * valid at now first. */
+static const chain_cert_t *find_store_issuer(const chain_t *store,
+                                             const path_t *path,
+                                             const chain_cert_t *child,
+                                             time_t now)
 {
-	int found = 0;
+	const chain_cert_t *found = NULL;
 	for (size_t i = 0; i < store->count; i++) {
 		const chain_cert_t *cand = &store->certs[i];
-		int same = cand->der.size == child->der.size &&
-		           memcmp(cand->der.data, child->der.data,
-		                  child->der.size) == 0;
-		/* A self-issued certificate that is in the store is its own
-		 * anchor. */
-		if (!(same && child->self_issued) &&
+		if (cand == child || on_path(path, cand) ||
 		    !chain_issued_by(child, cand)) {
 			continue;
 		}
 		if (chain_cert_current(cand, now)) {
-			*out = i;
-			return 1;
+			return cand;
 		}
-		if (!found) {
-			*out = i;
-			found = 1;
+		if (found == NULL) {
+			found = cand;
 		}
 	}
 	return found;
+}
+
+/* The store's copy of cert (same DER), or NULL. */
+static const chain_cert_t *store_copy(const chain_t *store,
+                                      const chain_cert_t *cert)
+{
+	if (cert->origin == CHAIN_FROM_STORE) {
+		return cert;
+	}
+	for (size_t i = 0; i < store->count; i++) {
+		const chain_cert_t *cand = &store->certs[i];
+		if (cand->der.size == cert->der.size &&
+		    memcmp(cand->der.data, cert->der.data, cert->der.size) ==
+		            0) {
+			return cand;
+		}
+	}
+	return NULL;
 }
 
 void path_build(const chain_view_t *pool, time_t now, path_t *out)
@@ -85,15 +101,15 @@ void path_build(const chain_view_t *pool, time_t now, path_t *out)
 	if (pool->count == 0) {
 		return;
 	}
-	out->idx[out->len++] = 0;
+	out->cert[out->len++] = pool->certs[0];
 	while (out->len < PATH_MAX_DEPTH) {
-		const chain_cert_t *cur = pool->certs[out->idx[out->len - 1]];
-		size_t next;
+		const chain_cert_t *cur = out->cert[out->len - 1];
+		const chain_cert_t *next;
 		if (cur->self_issued ||
-		    !find_issuer(pool, out, cur, now, &next)) {
+		    (next = find_issuer(pool, out, cur, now)) == NULL) {
 			return;
 		}
-		out->idx[out->len++] = next;
+		out->cert[out->len++] = next;
 	}
 }
 
@@ -105,28 +121,36 @@ void path_build_pkix(const chain_view_t *pool, const chain_t *store, time_t now,
 		return;
 	}
 	path_t *p = &out->path;
-	p->idx[p->len++] = 0;
+	p->cert[p->len++] = pool->certs[0];
+	int trusted = 0; /* a CA file certificate is on the path */
 	while (p->len < PATH_MAX_DEPTH) {
-		const chain_cert_t *cur = pool->certs[p->idx[p->len - 1]];
-		size_t next;
-		if (find_store_issuer(store, cur, now, &out->anchor)) {
-			out->has_anchor = 1;
+		const chain_cert_t *cur = p->cert[p->len - 1];
+		if (cur->self_issued) {
+			/* The top: an anchor only when the CA file has it. */
+			const chain_cert_t *copy = store_copy(store, cur);
+			if (copy != NULL) {
+				p->cert[p->len - 1] = copy;
+				out->has_anchor = 1;
+			}
 			return;
 		}
-		if (cur->self_issued ||
-		    !find_issuer(pool, p, cur, now, &next)) {
+		const chain_cert_t *next =
+		        find_store_issuer(store, p, cur, now);
+		if (next != NULL) {
+			trusted = 1;
+		} else if (trusted ||
+		           (next = find_issuer(pool, p, cur, now)) == NULL) {
 			return;
 		}
-		p->idx[p->len++] = next;
+		p->cert[p->len++] = next;
 	}
 }
 
-static int dates_valid(const chain_view_t *pool, const path_t *path, size_t n,
-                       gnutls_x509_crt_t anchor, int anchor_dates, time_t now,
-                       char *why, size_t why_size)
+static int dates_valid(const path_t *path, size_t n, gnutls_x509_crt_t anchor,
+                       int anchor_dates, time_t now, char *why, size_t why_size)
 {
 	for (size_t i = 0; i < n; i++) {
-		const chain_cert_t *cert = pool->certs[path->idx[i]];
+		const chain_cert_t *cert = path->cert[i];
 		if (!chain_cert_current(cert, now)) {
 			snprintf(
 			        why, why_size,
@@ -166,15 +190,15 @@ static int crt_copy(gnutls_x509_crt_t crt, gnutls_x509_crt_t *out)
 	return rc;
 }
 
-static int verify_links(const chain_view_t *pool, const path_t *path, size_t n,
-                        gnutls_x509_crt_t anchor, char *why, size_t why_size)
+static int verify_links(const path_t *path, size_t n, gnutls_x509_crt_t anchor,
+                        char *why, size_t why_size)
 {
 	gnutls_x509_crt_t crts[PATH_MAX_DEPTH];
 	gnutls_x509_trust_list_t list = NULL;
 	gnutls_x509_crt_t copy = NULL;
 	unsigned status = 0;
 	for (size_t i = 0; i < n; i++) {
-		crts[i] = pool->certs[path->idx[i]]->crt;
+		crts[i] = path->cert[i]->crt;
 	}
 	int rc = gnutls_x509_trust_list_init(&list, 0);
 	if (rc >= 0) {
@@ -215,15 +239,13 @@ static int verify_links(const chain_view_t *pool, const path_t *path, size_t n,
 	return 1;
 }
 
-int path_verify(const chain_view_t *pool, const path_t *path, size_t n,
-                gnutls_x509_crt_t anchor, int anchor_dates, time_t now,
-                char *why, size_t why_size)
+int path_verify(const path_t *path, size_t n, gnutls_x509_crt_t anchor,
+                int anchor_dates, time_t now, char *why, size_t why_size)
 {
 	if (n == 0 || n > path->len) {
 		snprintf(why, why_size, "empty path");
 		return 0;
 	}
-	return dates_valid(pool, path, n, anchor, anchor_dates, now, why,
-	                   why_size) &&
-	       verify_links(pool, path, n, anchor, why, why_size);
+	return dates_valid(path, n, anchor, anchor_dates, now, why, why_size) &&
+	       verify_links(path, n, anchor, why, why_size);
 }

@@ -14,10 +14,10 @@
 
 #define PATH_MAX_DEPTH 16
 
-/* Indexes into a chain_t: [0] the leaf, each next one the issuer of the
- * previous one. */
+/* Certificates (borrowed from the pool or the store): [0] the leaf, each
+ * next one the issuer of the previous one. */
 typedef struct path {
-	size_t idx[PATH_MAX_DEPTH];
+	const chain_cert_t *cert[PATH_MAX_DEPTH];
 	size_t len;
 } path_t;
 
@@ -28,27 +28,32 @@ typedef struct path {
  * found, or at PATH_MAX_DEPTH. */
 void path_build(const chain_view_t *pool, time_t now, path_t *out);
 
-/* Where a PKIX path ends: the anchor in the store, or none. */
+/* A PKIX path: from the leaf to a self-issued CA file certificate, its
+ * anchor, which is the last element when has_anchor. */
 typedef struct pkix_path {
-	path_t path;   /* from the leaf, untrusted certificates only */
-	size_t anchor; /* index in the store when has_anchor */
+	path_t path;
 	int has_anchor;
 } pkix_path_t;
 
 /* As path_build, but at each step a CA file certificate that issued the
- * current one is taken first (and ends the path as its anchor), as
- * OpenSSL's trusted-first chain building does. */
+ * current one is taken first, as OpenSSL's trusted-first chain building
+ * does; after one, only the CA file is searched. The path is anchored only
+ * when it ends at a self-issued CA file certificate (a presented one
+ * counts when the CA file holds the same certificate): a CA file
+ * intermediate is a step, not an anchor, as OpenSSL without partial
+ * chains decides. */
 void path_build_pkix(const chain_view_t *pool, const chain_t *store, time_t now,
                      pkix_path_t *out);
 
 /* Verifies the first n certificates of path (n >= 1) against anchor as
  * the only trust anchor: signatures, CA and key-usage rules, path length
  * and name constraints by GnuTLS; validity dates at now of those
- * certificates and, when anchor_dates, of the anchor (OpenSSL checks a
- * DANE-TA certificate's dates too). The anchor may be the last of the n
+ * certificates and, when anchor_dates, of the anchor. Callers ask for the
+ * anchor's dates when it is a self-issued certificate: RFC 5280 (6.1.1)
+ * gives a trust anchor no validity period, and OpenSSL checks one only
+ * on a self-issued top of the chain. The anchor may be the last of the n
  * (a self-issued leaf as its own anchor). 1 valid, else 0 and why. */
-int path_verify(const chain_view_t *pool, const path_t *path, size_t n,
-                gnutls_x509_crt_t anchor, int anchor_dates, time_t now,
-                char *why, size_t why_size);
+int path_verify(const path_t *path, size_t n, gnutls_x509_crt_t anchor,
+                int anchor_dates, time_t now, char *why, size_t why_size);
 
 #endif

@@ -8,28 +8,29 @@
 /* The oracle accepts by default, but not with the name check flags that
  * stand for libdance's rule. */
 static int differs_with_flags(dane_oracle_t *o, const dane_case_t *c,
-                              const dane_verdict_t *oracle, unsigned flags)
+                              const dane_verdict_t *oracle, unsigned flags,
+                              dane_verdict_t *alt)
 {
 	dane_oracle_opts_t opts = {flags, 0};
-	dane_verdict_t v;
 	if (!oracle->accept) {
 		return 0;
 	}
-	dane_oracle_verify(o, c, &opts, NULL, &v);
-	return !v.accept;
+	dane_oracle_verify(o, c, &opts, NULL, alt);
+	return !alt->accept;
 }
 
 static int cn_fallback(dane_oracle_t *o, const dane_case_t *c,
-                       const dane_verdict_t *oracle)
+                       const dane_verdict_t *oracle, dane_verdict_t *alt)
 {
 	return differs_with_flags(o, c, oracle,
-	                          X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
+	                          X509_CHECK_FLAG_NEVER_CHECK_SUBJECT, alt);
 }
 
 static int wildcard(dane_oracle_t *o, const dane_case_t *c,
-                    const dane_verdict_t *oracle)
+                    const dane_verdict_t *oracle, dane_verdict_t *alt)
 {
-	return differs_with_flags(o, c, oracle, X509_CHECK_FLAG_NO_WILDCARDS);
+	return differs_with_flags(o, c, oracle, X509_CHECK_FLAG_NO_WILDCARDS,
+	                          alt);
 }
 
 /* OpenSSL with libdance's name rule (the classes above), so that the
@@ -54,10 +55,10 @@ static void without_pkix(const dane_case_t *c, dane_case_t *view)
  * records are gone: with PKIX records it takes the trust anchor from the
  * CA file and never matches DANE-TA records against that copy. */
 static int store_shadows_dane_ta(dane_oracle_t *o, const dane_case_t *c,
-                                 const dane_verdict_t *oracle)
+                                 const dane_verdict_t *oracle,
+                                 dane_verdict_t *alt)
 {
 	static dane_case_t view; /* large; the harness is single-threaded */
-	dane_verdict_t v;
 	if (oracle->accept || c->ncafile == 0) {
 		return 0;
 	}
@@ -65,8 +66,64 @@ static int store_shadows_dane_ta(dane_oracle_t *o, const dane_case_t *c,
 	if (view.nrecs == c->nrecs) {
 		return 0;
 	}
-	dane_oracle_verify(o, &view, &libdance_names, NULL, &v);
-	return v.accept && v.record >= 0 && view.recs[v.record].usage == 2;
+	dane_oracle_verify(o, &view, &libdance_names, NULL, alt);
+	if (!alt->accept || alt->record < 0 ||
+	    view.recs[alt->record].usage != 2) {
+		return 0;
+	}
+	for (size_t i = 0; i < c->nrecs; i++) { /* the index in c */
+		if (c->rec_spec[i] == view.rec_spec[alt->record]) {
+			alt->record = (int)i;
+			break;
+		}
+	}
+	return 1;
+}
+
+static int in_cafile(const dane_case_t *c, int slot);
+
+/* OpenSSL refuses, but accepts once each DANE-TA record of the
+ * self-signed leaf (and each PKIX-TA record of it, when the CA file holds
+ * it) is asked as PKIX-EE with the leaf as the CA file's only
+ * certificate: that is libdance's rule for a self-issued leaf as its own
+ * trust anchor (names, dates and signature checked). OpenSSL never
+ * matches a TA usage at depth 0. */
+static int leaf_own_ta(dane_oracle_t *o, const dane_case_t *c,
+                       const dane_verdict_t *oracle, dane_verdict_t *alt)
+{
+	static dane_case_t view; /* large; the harness is single-threaded */
+	if (oracle->accept || c->params.depth != 1) {
+		return 0;
+	}
+	view = *c;
+	view.nrecs = 0;
+	view.cafile[0] = 0;
+	view.ncafile = 1;
+	for (size_t i = 0; i < c->nrecs; i++) {
+		const dane_recspec_t *s = &c->params.recs[c->rec_spec[i]];
+		int ta = c->recs[i].usage == 2 ||
+		         (c->recs[i].usage == 0 && in_cafile(c, 0));
+		if (s->slot != 0 || !ta) {
+			continue;
+		}
+		view.recs[view.nrecs] = c->recs[i];
+		view.recs[view.nrecs].usage = 1;
+		view.rec_spec[view.nrecs++] = c->rec_spec[i];
+	}
+	if (view.nrecs == 0) {
+		return 0;
+	}
+	dane_oracle_verify(o, &view, &libdance_names, NULL, alt);
+	if (!alt->accept || alt->record < 0) {
+		return 0;
+	}
+	for (size_t i = 0; i < c->nrecs; i++) { /* the index in c */
+		if (c->rec_spec[i] == view.rec_spec[alt->record]) {
+			alt->record = (int)i;
+			break;
+		}
+	}
+	return 1;
 }
 
 const dane_docdiff_t dane_docdiffs[] = {
@@ -85,6 +142,13 @@ const dane_docdiff_t dane_docdiffs[] = {
          "and does not match DANE-TA records against it; libdance accepts "
          "(each usable record is an alternative, RFC 7671 section 4)",
          store_shadows_dane_ta, 1},
+        {"leaf-own-ta",
+         "a self-signed leaf named by a DANE-TA record (or by a PKIX-TA "
+         "record with the leaf in the CA file): OpenSSL never matches a TA "
+         "usage at depth 0, libdance takes the leaf as its own trust "
+         "anchor and checks its signature, dates and name (issue 13 "
+         "point 4)",
+         leaf_own_ta, 1},
         {NULL, NULL, NULL, 0},
 };
 
@@ -127,6 +191,23 @@ static int cafile_dates_bad(const dane_case_t *c)
 	return 0;
 }
 
+/* A 0 0 0 or 2 0 0 record of a chain certificate that is neither
+ * presented nor in the CA file (OpenSSL may use it as an intermediate). */
+static int full_cert_of_missing(const dane_case_t *c)
+{
+	for (size_t i = 0; i < c->nrecs; i++) {
+		const dane_recspec_t *s = record_spec(c, (int)i);
+		if ((s->usage == 0 || s->usage == 2) && s->selector == 0 &&
+		    s->mtype == 0 && s->corrupt == DANE_REC_EXACT &&
+		    dane_slot_depth(c, s->slot) > 0 &&
+		    !dane_slot_presented(c, s->slot) &&
+		    !in_cafile(c, s->slot)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* OpenSSL accepts, libdance refuses: which issue-13 problem. */
 static const char *suspect_refusal(const dane_case_t *c,
                                    const dane_verdict_t *oracle)
@@ -135,9 +216,7 @@ static const char *suspect_refusal(const dane_case_t *c,
 	if (s == NULL) {
 		return "new";
 	}
-	int ta = s->usage == 2 || s->usage == 0;
-	if (ta && s->selector == 0 && s->mtype == 0 &&
-	    !dane_slot_presented(c, s->slot) && !in_cafile(c, s->slot)) {
+	if (full_cert_of_missing(c)) {
 		return "bug4-full-cert";
 	}
 	if (s->usage == 0 && !dane_slot_presented(c, s->slot)) {
@@ -186,7 +265,7 @@ void dane_compare(dane_oracle_t *o, dane_side_t *side, const dane_case_t *c,
 	dane_side_verify(side, c, trace, &out->dance);
 	out->expected_accept = out->oracle.accept;
 	for (const dane_docdiff_t *d = dane_docdiffs; d->name != NULL; d++) {
-		if (d->applies(o, c, &out->oracle)) {
+		if (d->applies(o, c, &out->oracle, &out->alt)) {
 			out->doc = d;
 			out->expected_accept = d->dance_accepts;
 			break;
@@ -197,9 +276,12 @@ void dane_compare(dane_oracle_t *o, dane_side_t *side, const dane_case_t *c,
 		out->passed = 0; /* no verdict to compare with */
 		out->suspect = "harness";
 	} else if (!out->passed) {
-		out->suspect = out->dance.accept
-		                       ? suspect_acceptance(o, c, &out->dance)
-		                       : suspect_refusal(c, &out->oracle);
+		out->suspect =
+		        out->dance.accept
+		                ? suspect_acceptance(o, c, &out->dance)
+		                : suspect_refusal(c, out->doc != NULL
+		                                             ? &out->alt
+		                                             : &out->oracle);
 	}
 }
 

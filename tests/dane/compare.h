@@ -19,10 +19,11 @@
 typedef struct dane_docdiff {
 	const char *name; /* "cn-fallback" */
 	const char *text; /* what differs and why, one line */
-	/* True when c is in the class; oracle is OpenSSL's default verdict
-	 * (the predicate may ask the oracle again with other options). */
+	/* True when c is in the class; oracle is OpenSSL's default verdict.
+	 * The predicate asks the oracle again with libdance's documented rule
+	 * and leaves that verdict in alt. */
 	int (*applies)(dane_oracle_t *o, const dane_case_t *c,
-	               const dane_verdict_t *oracle);
+	               const dane_verdict_t *oracle, dane_verdict_t *alt);
 	/* libdance's verdict in this class. */
 	int dance_accepts;
 } dane_docdiff_t;
@@ -33,6 +34,7 @@ extern const dane_docdiff_t dane_docdiffs[];
 typedef struct dane_outcome {
 	dane_verdict_t oracle, dance;
 	const dane_docdiff_t *doc; /* the case's documented class, or NULL */
+	dane_verdict_t alt;        /* OpenSSL under the class's rule */
 	int expected_accept;       /* what libdance had to decide */
 	int passed;
 	/* For a failure, a guess at its cause from the case and the match:

@@ -3,12 +3,14 @@
  *
  *   dance-dane-diff [--count N] [--first ID] [--show N]
  *   dance-dane-diff --case ID [-v]
+ *   dance-dane-diff --input FUZZ-INPUT [-v]
  *
  * Runs the hand-checked sanity cases, then cases FIRST..FIRST+N-1
- * (default 0..5999), prints every failure as one line (at most --show
+ * (default 0..4999), prints every failure as one line (at most --show
  * per suspect, default 5; -v all), the tallies per category and
  * "N passed, N failed". --case runs one case; with -v it prints the
- * certificates, the records and both sides' traces.
+ * certificates, the records and both sides' traces. --input runs the
+ * case of a fuzz_dane_diff input file the same way.
  * Exit: 0 when every case passed, 1 when some failed, 2 on a harness
  * error (including a sanity case whose verdict is not the hand-checked
  * one on the OpenSSL side).
@@ -39,7 +41,7 @@ typedef struct run {
 static void usage(void)
 {
 	fprintf(stderr, "usage: dance-dane-diff [--count N] [--first ID] "
-	                "[--show N] | --case ID [-v]\n");
+	                "[--show N] | --case ID [-v] | --input FILE [-v]\n");
 }
 
 /* Runs one built case; prints its failure line. Returns passed. */
@@ -119,11 +121,29 @@ static int build_case(run_t *r, uint64_t id, dane_case_t *c)
 	return rc;
 }
 
-static int run_one(run_t *r, uint64_t id)
+/* The case of a fuzz input file (fuzz_dane_diff). */
+static int build_input_case(run_t *r, const char *path, dane_case_t *c)
+{
+	uint8_t data[4096];
+	dane_params_t p;
+	uint64_t seed;
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		perror(path);
+		return -1;
+	}
+	size_t size = fread(data, 1, sizeof(data), f);
+	fclose(f);
+	dane_params_from_input(data, size, &p, &seed);
+	return dane_case_build(&p, &r->pool, seed, c);
+}
+
+static int run_one(run_t *r, uint64_t id, const char *input)
 {
 	dane_case_t c;
 	dane_outcome_t res;
-	if (build_case(r, id, &c) < 0) {
+	if ((input != NULL ? build_input_case(r, input, &c)
+	                   : build_case(r, id, &c)) < 0) {
 		return 2;
 	}
 	if (r->verbose) {
@@ -204,8 +224,9 @@ static int run_many(run_t *r, uint64_t first, uint64_t count)
 int main(int argc, char **argv)
 {
 	run_t r;
-	uint64_t first = 0, count = 6000, one = 0;
+	uint64_t first = 0, count = 5000, one = 0;
 	int single = 0;
+	const char *input = NULL;
 	memset(&r, 0, sizeof(r));
 	r.show = 5;
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -219,6 +240,9 @@ int main(int argc, char **argv)
 			first = strtoull(argv[++i], NULL, 10);
 		} else if (next != NULL && strcmp(argv[i], "--show") == 0) {
 			r.show = (unsigned)strtoul(argv[++i], NULL, 10);
+		} else if (next != NULL && strcmp(argv[i], "--input") == 0) {
+			input = argv[++i];
+			single = 1;
 		} else if (next != NULL && strcmp(argv[i], "--case") == 0) {
 			one = strtoull(argv[++i], NULL, 10);
 			single = 1;
@@ -234,7 +258,7 @@ int main(int argc, char **argv)
 		                "OpenSSL or a temporary directory\n");
 		return 2;
 	}
-	int rc = single ? run_one(&r, one) : run_many(&r, first, count);
+	int rc = single ? run_one(&r, one, input) : run_many(&r, first, count);
 	dane_side_close(&r.side);
 	dane_oracle_free(r.oracle);
 	dane_keypool_free(&r.pool);

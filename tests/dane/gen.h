@@ -104,6 +104,12 @@ typedef struct dane_params {
 /* Draws a shape from the choice stream. */
 void dane_params_draw(dane_rng_t *rng, dane_params_t *p);
 
+/* The shape of a fuzz input: up to its first 8 bytes are the seed
+ * (little-endian, *seed), the rest lead the choices. An input of 8 bytes
+ * or fewer gives case <seed>. */
+void dane_params_from_input(const uint8_t *data, size_t size, dane_params_t *p,
+                            uint64_t *seed);
+
 /* Starts a shape by hand: depth, all ECDSA, valid, SAN with the name,
  * root presented, no extras, no CA file, no records. */
 void dane_params_simple(dane_params_t *p, unsigned depth);

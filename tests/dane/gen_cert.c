@@ -117,7 +117,13 @@ static int sign(gnutls_x509_crt_t crt, const dane_certspec_t *s)
 	}
 	gnutls_pubkey_deinit(pub);
 	if (rc >= 0) {
-		rc = gnutls_x509_crt_privkey_sign(crt, issuer, signer, dig, 0);
+		/* RFC 6979 ECDSA: the same case, the same bytes */
+		unsigned flags = gnutls_privkey_get_pk_algorithm(
+		                         signer, NULL) == GNUTLS_PK_ECDSA
+		                         ? GNUTLS_PRIVKEY_FLAG_REPRODUCIBLE
+		                         : 0;
+		rc = gnutls_x509_crt_privkey_sign(crt, issuer, signer, dig,
+		                                  flags);
 	}
 	return rc;
 }

@@ -141,6 +141,38 @@ static dane_recspec_t draw_noise(dane_rng_t *rng, const dane_params_t *p)
 	return r;
 }
 
+static void add_to_cafile(dane_params_t *p, int slot)
+{
+	for (int i = 0; i < DANE_MAX_CAFILE; i++) {
+		if (p->cafile[i] == slot) {
+			return;
+		}
+		if (p->cafile[i] < 0) {
+			p->cafile[i] = slot;
+			return;
+		}
+	}
+}
+
+/* Shapes that chance alone makes rarely: a full certificate record of
+ * the intermediate the peer left out; a PKIX-TA record of an unrelated
+ * certificate the peer appended, its root in the CA file. */
+static void draw_pointed_record(dane_rng_t *rng, dane_params_t *p)
+{
+	dane_recspec_t *r = &p->recs[0];
+	if (p->missing_slot >= 0 && dane_rng_percent(rng, 40)) {
+		r->slot = p->missing_slot;
+		r->usage = dane_rng_percent(rng, 70) ? 2 : 0;
+		r->selector = 0;
+		r->mtype = 0;
+	} else if (p->extra[0] >= 0 && p->cafile[0] >= 0 &&
+	           dane_rng_percent(rng, 30)) {
+		r->slot = p->extra[0];
+		r->usage = 0;
+		add_to_cafile(p, DANE_SLOT_XROOT);
+	}
+}
+
 static void draw_records(dane_rng_t *rng, dane_params_t *p)
 {
 	unsigned targets = 1 + dane_rng_below(rng, 3);
@@ -156,6 +188,7 @@ static void draw_records(dane_rng_t *rng, dane_params_t *p)
 		}
 		p->recs[p->nrecs++] = r;
 	}
+	draw_pointed_record(rng, p);
 	unsigned noise =
 	        dane_rng_percent(rng, 40) ? 1 + dane_rng_below(rng, 3) : 0;
 	for (unsigned i = 0; i < noise; i++) {
@@ -189,4 +222,17 @@ void dane_params_draw(dane_rng_t *rng, dane_params_t *p)
 	draw_cafile(rng, p);
 	draw_records(rng, p);
 	avoid_oracle_crash(p);
+}
+
+void dane_params_from_input(const uint8_t *data, size_t size, dane_params_t *p,
+                            uint64_t *seed)
+{
+	dane_rng_t rng;
+	size_t n = size < 8 ? size : 8;
+	*seed = 0;
+	for (size_t i = 0; i < n; i++) {
+		*seed |= (uint64_t)data[i] << (8 * i);
+	}
+	dane_rng_init_bytes(&rng, *seed, data + n, size - n);
+	dane_params_draw(&rng, p);
 }

@@ -85,8 +85,6 @@ static int make_key(dane_alg_t alg, dane_rng_t *rng, gnutls_privkey_t *out)
 	if (rc >= 0) {
 		rc = gnutls_privkey_import_x509(*out, x,
 		                                GNUTLS_PRIVKEY_IMPORT_COPY);
-		gnutls_privkey_set_flags(*out,
-		                         GNUTLS_PRIVKEY_FLAG_REPRODUCIBLE);
 	}
 	gnutls_x509_privkey_deinit(x);
 	return rc;

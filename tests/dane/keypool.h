@@ -5,8 +5,8 @@
  * a case id gives byte-identical certificates on every run: RSA keys by
  * GnuTLS's provable (FIPS 186-4) generation from a seed, Ed25519 keys
  * from a seed imported as PKCS#8, ECDSA P-256 keys from a scalar (the
- * public point computed with OpenSSL). ECDSA signatures are made
- * reproducible (RFC 6979).
+ * public point computed with OpenSSL). gen_cert.c signs ECDSA
+ * reproducibly (RFC 6979).
  */
 #ifndef DANE_KEYPOOL_H
 #define DANE_KEYPOOL_H
