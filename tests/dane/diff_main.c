@@ -1,7 +1,7 @@
 /* diff_main.c: dance-dane-diff, libdance's TLSA matching against
  * OpenSSL's DANE verification on generated cases (README.md).
  *
- *   dance-dane-diff [--count N] [--first ID] [--show N]
+ *   dance-dane-diff [--count N] [--first ID] [--show N] [--doc README]
  *   dance-dane-diff --case ID [-v]
  *   dance-dane-diff --input FUZZ-INPUT [-v]
  *
@@ -10,7 +10,9 @@
  * per suspect, default 5; -v all), the tallies per category and
  * "N passed, N failed". --case runs one case; with -v it prints the
  * certificates, the records and both sides' traces. --input runs the
- * case of a fuzz_dane_diff input file the same way.
+ * case of a fuzz_dane_diff input file the same way. --doc first checks
+ * that README's table of deliberate differences lists exactly the
+ * classes compare.c asserts (a mismatch fails the run).
  * Exit: 0 when every case passed, 1 when some failed, 2 on a harness
  * error (including a sanity case whose verdict is not the hand-checked
  * one on the OpenSSL side).
@@ -25,6 +27,7 @@
 #include "categories.h"
 #include "compare.h"
 #include "dance_side.h"
+#include "doctable.h"
 #include "gen.h"
 #include "keypool.h"
 #include "oracle.h"
@@ -40,8 +43,10 @@ typedef struct run {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: dance-dane-diff [--count N] [--first ID] "
-	                "[--show N] | --case ID [-v] | --input FILE [-v]\n");
+	fprintf(stderr,
+	        "usage: dance-dane-diff [--count N] [--first ID] "
+	        "[--show N] [--doc README] | --case ID [-v] | --input FILE "
+	        "[-v]\n");
 }
 
 /* Runs one built case; prints its failure line. Returns passed. */
@@ -226,7 +231,7 @@ int main(int argc, char **argv)
 	run_t r;
 	uint64_t first = 0, count = 5000, one = 0;
 	int single = 0;
-	const char *input = NULL;
+	const char *input = NULL, *doc = NULL;
 	memset(&r, 0, sizeof(r));
 	r.show = 5;
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -240,6 +245,8 @@ int main(int argc, char **argv)
 			first = strtoull(argv[++i], NULL, 10);
 		} else if (next != NULL && strcmp(argv[i], "--show") == 0) {
 			r.show = (unsigned)strtoul(argv[++i], NULL, 10);
+		} else if (next != NULL && strcmp(argv[i], "--doc") == 0) {
+			doc = argv[++i];
 		} else if (next != NULL && strcmp(argv[i], "--input") == 0) {
 			input = argv[++i];
 			single = 1;
@@ -258,7 +265,11 @@ int main(int argc, char **argv)
 		                "OpenSSL or a temporary directory\n");
 		return 2;
 	}
+	int doc_bad = doc != NULL ? dane_doctable_check(doc, stdout) : 0;
 	int rc = single ? run_one(&r, one, input) : run_many(&r, first, count);
+	if (doc_bad != 0 && rc == 0) {
+		rc = doc_bad < 0 ? 2 : 1;
+	}
 	dane_side_close(&r.side);
 	dane_oracle_free(r.oracle);
 	dane_keypool_free(&r.pool);

@@ -6,6 +6,7 @@
  * in for intermediates the peer left out. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <CUnit/CUnit.h>
 
@@ -194,6 +195,87 @@ static void test_pkix_ta_anchor_from_ca_file(void)
 	                DANCE_MATCH_OK);
 }
 
+/* Writes the certificates' PEM, one after another, to path. */
+static void write_pems(const char *path, const fx_cert_t *const *certs,
+                       size_t n)
+{
+	char one[600];
+	FILE *out = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	for (size_t i = 0; i < n; i++) {
+		char buf[4096];
+		size_t got;
+		snprintf(one, sizeof(one), "%s.part", path);
+		CU_ASSERT_EQUAL_FATAL(fx_write_cert_pem(certs[i], one), 0);
+		FILE *in = fopen(one, "r");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+		while ((got = fread(buf, 1, sizeof(buf), in)) > 0) {
+			fwrite(buf, 1, got, out);
+		}
+		fclose(in);
+		remove(one);
+	}
+	fclose(out);
+}
+
+/* Found by dane-diff: an expired (or not yet valid) intermediate named by
+ * a DANE-TA record is still that trust anchor (OpenSSL checks a TA's dates
+ * only on a self-issued top; RFC 5280 gives a trust anchor none); an
+ * expired self-signed root as DANE-TA is refused. */
+static void test_ta_dates_only_when_self_issued(void)
+{
+	need_pki();
+	time_t now = time(NULL);
+	fx_key_t *key = fx_key_new(FX_ECDSA);
+	fx_cert_spec_t old_ca = {.cn = "Old CA",
+	                         .is_ca = 1,
+	                         .not_before = now - 90 * 86400,
+	                         .not_after = now - 30 * 86400};
+	fx_cert_spec_t old_root = old_ca;
+	old_root.cn = "Old Root";
+	fx_cert_spec_t leaf = {.cn = "ns2", .san_dns = {NAME}};
+	fx_cert_t *ca = fx_cert_new(key, &old_ca, pk.root, pk.root_key);
+	fx_cert_t *leaf_ca = fx_cert_new(pk.leaf_key, &leaf, ca, key);
+	fx_cert_t *root = fx_cert_new(key, &old_root, NULL, NULL);
+	fx_cert_t *leaf_root = fx_cert_new(pk.leaf_key, &leaf, root, key);
+	dance_match_result_t res;
+	const fx_cert_t *below[] = {leaf_ca, ca, pk.root, NULL};
+	rec_t ta[] = {{ca, 2, 0, 1}};
+	CU_ASSERT_EQUAL(run(ta, 1, below, NULL, &res), DANCE_MATCH_OK);
+	const fx_cert_t *top[] = {leaf_root, root, NULL};
+	rec_t rt[] = {{root, 2, 0, 1}};
+	CU_ASSERT_EQUAL(run(rt, 1, top, NULL, &res), DANCE_MATCH_TA_PATH);
+	fx_cert_free(leaf_root);
+	fx_cert_free(root);
+	fx_cert_free(leaf_ca);
+	fx_cert_free(ca);
+	fx_key_free(key);
+}
+
+/* Found by dane-diff: a CA file intermediate is a step of the PKIX path,
+ * not its anchor (OpenSSL without partial chains): with only Mid CA in the
+ * file the chain is refused; with Mid CA and the root, the path runs
+ * through the file's Mid CA to the root, and a PKIX-TA record of the root
+ * matches. */
+static void test_pkix_anchor_is_self_signed(void)
+{
+	need_pki();
+	char mid_only[600], mid_root[600];
+	snprintf(mid_only, sizeof(mid_only), "%s/mid.pem", pk.dir);
+	snprintf(mid_root, sizeof(mid_root), "%s/mid-root.pem", pk.dir);
+	const fx_cert_t *mid[] = {pk.mid};
+	const fx_cert_t *both[] = {pk.mid, pk.root};
+	write_pems(mid_only, mid, 1);
+	write_pems(mid_root, both, 2);
+	dance_match_result_t res;
+	const fx_cert_t *chain[] = {pk.leaf, pk.org, pk.mid, NULL};
+	rec_t ee[] = {{pk.leaf, 1, 1, 1}};
+	CU_ASSERT_EQUAL(run(ee, 1, chain, mid_only, &res), DANCE_MATCH_TA_PATH);
+	CU_ASSERT_EQUAL(run(ee, 1, chain, mid_root, &res), DANCE_MATCH_OK);
+	rec_t root[] = {{pk.root, 0, 0, 1}};
+	CU_ASSERT_EQUAL(run(root, 1, chain, mid_root, &res), DANCE_MATCH_OK);
+}
+
 /* Issue 13 (4): a self-signed leaf is its own issuer, so DANE-TA digest
  * records and a PKIX-TA record (with the leaf in the CA file) match it. */
 static void test_self_signed_leaf(void)
@@ -305,5 +387,9 @@ void register_match_paths_suite(void)
 	            test_full_cert_records_as_intermediates);
 	CU_add_test(s, "PKIX-EE path failure wording",
 	            test_pkix_ee_failure_wording);
+	CU_add_test(s, "DANE-TA dates only when self-issued",
+	            test_ta_dates_only_when_self_issued);
+	CU_add_test(s, "PKIX anchor is a self-signed CA file certificate",
+	            test_pkix_anchor_is_self_signed);
 	CU_add_test(s, "a peer digested once", test_digested_peer);
 }
