@@ -51,6 +51,18 @@ static void without_pkix(const dane_case_t *c, dane_case_t *view)
 	}
 }
 
+/* The index in c of record `record` of a view of c. */
+static int record_in_case(const dane_case_t *c, const dane_case_t *view,
+                          int record)
+{
+	for (size_t i = 0; i < c->nrecs; i++) {
+		if (c->rec_spec[i] == view->rec_spec[record]) {
+			return (int)i;
+		}
+	}
+	return record;
+}
+
 /* OpenSSL refuses, but accepts through a DANE-TA record once the PKIX
  * records are gone: with PKIX records it takes the trust anchor from the
  * CA file and never matches DANE-TA records against that copy. */
@@ -71,12 +83,7 @@ static int store_shadows_dane_ta(dane_oracle_t *o, const dane_case_t *c,
 	    view.recs[alt->record].usage != 2) {
 		return 0;
 	}
-	for (size_t i = 0; i < c->nrecs; i++) { /* the index in c */
-		if (c->rec_spec[i] == view.rec_spec[alt->record]) {
-			alt->record = (int)i;
-			break;
-		}
-	}
+	alt->record = record_in_case(c, &view, alt->record);
 	return 1;
 }
 
@@ -117,12 +124,7 @@ static int leaf_own_ta(dane_oracle_t *o, const dane_case_t *c,
 	if (!alt->accept || alt->record < 0) {
 		return 0;
 	}
-	for (size_t i = 0; i < c->nrecs; i++) { /* the index in c */
-		if (c->rec_spec[i] == view.rec_spec[alt->record]) {
-			alt->record = (int)i;
-			break;
-		}
-	}
+	alt->record = record_in_case(c, &view, alt->record);
 	return 1;
 }
 
