@@ -89,12 +89,65 @@ static int store_shadows_dane_ta(dane_oracle_t *o, const dane_case_t *c,
 
 static int in_cafile(const dane_case_t *c, int slot);
 
-/* OpenSSL refuses, but accepts once each DANE-TA record of the
- * self-signed leaf (and each PKIX-TA record of it, when the CA file holds
- * it) is asked as PKIX-EE with the leaf as the CA file's only
- * certificate: that is libdance's rule for a self-issued leaf as its own
- * trust anchor (names, dates and signature checked). OpenSSL never
- * matches a TA usage at depth 0. */
+/* OpenSSL accepts through a 2 1 0 record of a presented CA that the CA
+ * file also holds, but refuses once the PKIX records are gone: with PKIX
+ * records it builds the chain to the CA file's copy, does not match DANE
+ * records against it, and then takes the record as a bare key that signed
+ * the certificate below, leaving out the CA's own constraints (its name
+ * constraints, say). Without the PKIX records the presented CA is the
+ * trust anchor with its constraints, which is libdance's rule in both. */
+static int store_bare_key(dane_oracle_t *o, const dane_case_t *c,
+                          const dane_verdict_t *oracle, dane_verdict_t *alt)
+{
+	static dane_case_t view; /* large; the harness is single-threaded */
+	if (!oracle->accept || oracle->record < 0 ||
+	    (size_t)oracle->record >= c->nrecs) {
+		return 0;
+	}
+	const dane_record_t *r = &c->recs[oracle->record];
+	const dane_recspec_t *s = &c->params.recs[c->rec_spec[oracle->record]];
+	if (r->usage != 2 || r->selector != 1 || r->mtype != 0 ||
+	    !dane_slot_presented(c, s->slot) || !in_cafile(c, s->slot)) {
+		return 0;
+	}
+	without_pkix(c, &view);
+	if (view.nrecs == c->nrecs) {
+		return 0;
+	}
+	dane_oracle_verify(o, &view, &libdance_names, NULL, alt);
+	return !alt->accept;
+}
+
+/* The view of c with the records of usage `usage` about the self-signed
+ * leaf asked as PKIX-EE, the leaf as the CA file's only certificate. */
+static size_t leaf_as_pkix_ee(const dane_case_t *c, uint8_t usage,
+                              dane_case_t *view)
+{
+	*view = *c;
+	view->nrecs = 0;
+	view->cafile[0] = 0;
+	view->ncafile = 1;
+	for (size_t i = 0; i < c->nrecs; i++) {
+		const dane_recspec_t *s = &c->params.recs[c->rec_spec[i]];
+		if (s->slot != 0 || c->recs[i].usage != usage) {
+			continue;
+		}
+		view->recs[view->nrecs] = c->recs[i];
+		view->recs[view->nrecs].usage = 1;
+		view->rec_spec[view->nrecs++] = c->rec_spec[i];
+	}
+	return view->nrecs;
+}
+
+/* OpenSSL refuses, but accepts once the DANE-TA records of the
+ * self-signed leaf (or its PKIX-TA records, when the CA file holds it)
+ * are asked as PKIX-EE with the leaf as the CA file's only certificate:
+ * that is libdance's rule for a self-issued leaf as its own trust anchor
+ * (names, dates and signature checked). OpenSSL never matches a TA usage
+ * at depth 0. Each usage is asked on its own: together, OpenSSL's digest
+ * agility (RFC 7671 section 9: per usage and selector, only the
+ * strongest matching type present counts) would let a 0 1 2 record hide
+ * a 2 1 1 record once both are usage 1. */
 static int leaf_own_ta(dane_oracle_t *o, const dane_case_t *c,
                        const dane_verdict_t *oracle, dane_verdict_t *alt)
 {
@@ -102,30 +155,19 @@ static int leaf_own_ta(dane_oracle_t *o, const dane_case_t *c,
 	if (oracle->accept || c->params.depth != 1) {
 		return 0;
 	}
-	view = *c;
-	view.nrecs = 0;
-	view.cafile[0] = 0;
-	view.ncafile = 1;
-	for (size_t i = 0; i < c->nrecs; i++) {
-		const dane_recspec_t *s = &c->params.recs[c->rec_spec[i]];
-		int ta = c->recs[i].usage == 2 ||
-		         (c->recs[i].usage == 0 && in_cafile(c, 0));
-		if (s->slot != 0 || !ta) {
+	static const uint8_t usages[2] = {2, 0};
+	for (size_t u = 0; u < 2; u++) {
+		if ((usages[u] == 0 && !in_cafile(c, 0)) ||
+		    leaf_as_pkix_ee(c, usages[u], &view) == 0) {
 			continue;
 		}
-		view.recs[view.nrecs] = c->recs[i];
-		view.recs[view.nrecs].usage = 1;
-		view.rec_spec[view.nrecs++] = c->rec_spec[i];
+		dane_oracle_verify(o, &view, &libdance_names, NULL, alt);
+		if (alt->accept && alt->record >= 0) {
+			alt->record = record_in_case(c, &view, alt->record);
+			return 1;
+		}
 	}
-	if (view.nrecs == 0) {
-		return 0;
-	}
-	dane_oracle_verify(o, &view, &libdance_names, NULL, alt);
-	if (!alt->accept || alt->record < 0) {
-		return 0;
-	}
-	alt->record = record_in_case(c, &view, alt->record);
-	return 1;
+	return 0;
 }
 
 const dane_docdiff_t dane_docdiffs[] = {
@@ -151,6 +193,14 @@ const dane_docdiff_t dane_docdiffs[] = {
          "anchor and checks its signature, dates and name (issue 13 "
          "point 4)",
          leaf_own_ta, 1},
+        {"openssl-store-bare-key",
+         "PKIX records with a 2 1 0 record of a presented CA that the CA "
+         "file also holds: OpenSSL anchors the chain at the CA file's copy, "
+         "then accepts the record as a bare key and skips the CA's own "
+         "constraints; without the PKIX records it refuses as libdance "
+         "does (the presented CA is the trust anchor, constraints "
+         "included)",
+         store_bare_key, 0},
         {NULL, NULL, NULL, 0},
 };
 

@@ -119,14 +119,24 @@ static void san_extension(const fx_cert_spec_t *spec, gnutls_datum_t *ext)
 	ext->size = (unsigned)(used + inner);
 }
 
-/* A name constraint excluding the dNSName subtree name. */
-static void exclude_dns(gnutls_x509_crt_t crt, const char *name)
+/* The spec's dNSName name constraints (permitted, excluded), in one
+ * extension. */
+static void constrain_dns(gnutls_x509_crt_t crt, const fx_cert_spec_t *spec)
 {
 	gnutls_x509_name_constraints_t nc = NULL;
-	gnutls_datum_t d = {(unsigned char *)name, (unsigned)strlen(name)};
 	FX_CHECK(gnutls_x509_name_constraints_init(&nc));
-	FX_CHECK(gnutls_x509_name_constraints_add_excluded(
-	        nc, GNUTLS_SAN_DNSNAME, &d));
+	if (spec->permitted_dns != NULL) {
+		gnutls_datum_t d = {(unsigned char *)spec->permitted_dns,
+		                    (unsigned)strlen(spec->permitted_dns)};
+		FX_CHECK(gnutls_x509_name_constraints_add_permitted(
+		        nc, GNUTLS_SAN_DNSNAME, &d));
+	}
+	if (spec->excluded_dns != NULL) {
+		gnutls_datum_t d = {(unsigned char *)spec->excluded_dns,
+		                    (unsigned)strlen(spec->excluded_dns)};
+		FX_CHECK(gnutls_x509_name_constraints_add_excluded(
+		        nc, GNUTLS_SAN_DNSNAME, &d));
+	}
 	FX_CHECK(gnutls_x509_crt_set_name_constraints(crt, nc, 1));
 	gnutls_x509_name_constraints_deinit(nc);
 }
@@ -167,8 +177,8 @@ fx_cert_t *fx_cert_new(const fx_key_t *subject_key, const fx_cert_spec_t *spec,
 		        crt, GNUTLS_SAN_DNSNAME, spec->san_dns[i],
 		        strlen(spec->san_dns[i]), GNUTLS_FSAN_APPEND));
 	}
-	if (spec->excluded_dns != NULL) {
-		exclude_dns(crt, spec->excluded_dns);
+	if (spec->excluded_dns != NULL || spec->permitted_dns != NULL) {
+		constrain_dns(crt, spec);
 	}
 	FX_CHECK(gnutls_x509_crt_set_basic_constraints(crt, spec->is_ca, -1));
 	if (spec->is_ca) {

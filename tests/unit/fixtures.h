@@ -38,11 +38,13 @@ typedef struct fx_cert_spec {
 	 * included), after san_dns, in one extension built here. */
 	const gnutls_datum_t *san_octets;
 	size_t san_octet_count;
-	int is_ca;                /* basicConstraints CA:TRUE + keyCertSign */
-	const char *excluded_dns; /* CA: name constraint excluding this
-	                             dNSName subtree */
-	time_t not_before;        /* 0: now - 1 day */
-	time_t not_after;         /* 0: now + 30 days */
+	int is_ca;                 /* basicConstraints CA:TRUE + keyCertSign */
+	const char *excluded_dns;  /* CA: name constraint excluding this
+	                              dNSName subtree */
+	const char *permitted_dns; /* CA: name constraint permitting only
+	                              this dNSName subtree */
+	time_t not_before;         /* 0: now - 1 day */
+	time_t not_after;          /* 0: now + 30 days */
 } fx_cert_spec_t;
 
 fx_key_t *fx_key_new(fx_keytype_t type);

@@ -13,6 +13,7 @@
 #include <gnutls/crypto.h>
 
 #include "../../src/lib/authz_internal.h"
+#include "../../src/lib/peer_digest.h"
 #include "dance/authz.h"
 #include "authz_fx.h"
 #include "fixtures.h"
@@ -767,6 +768,70 @@ static void test_freeform_template(void)
 	dance_authz_free(a);
 }
 
+/* WEAK-6: on the refused path a certificate of 2,000 subjectAltName
+ * dNSNames costs what a plain one does: its names are read once, only the
+ * first DANCE_CERT_SAN_MAX, and only the first DANCE_SAN_CLAIMS of those
+ * are tried as claims. An allowed name in the last place tried
+ * authorizes; one place later it is never tried (refused, no lookup). */
+static void test_many_sans_examined(void)
+{
+	enum { MANY = 2000 };
+	static char text[MANY][40];
+	static gnutls_datum_t names[MANY];
+	static const char allowed[] = "peer.sec.example.net";
+	make_fixtures();
+	fx_key_t *key = fx_key_new(FX_ECDSA);
+	for (size_t at = DANCE_SAN_CLAIMS - 1; at <= DANCE_SAN_CLAIMS; at++) {
+		for (size_t i = 0; i < MANY; i++) {
+			int n = i == at ? snprintf(text[i], sizeof(text[i]),
+			                           "%s", allowed)
+			                : snprintf(text[i], sizeof(text[i]),
+			                           "h%04zu.elsewhere.example",
+			                           i);
+			names[i].data = (unsigned char *)text[i];
+			names[i].size = (unsigned)n;
+		}
+		fx_cert_spec_t spec = {.cn = "many",
+		                       .san_octets = names,
+		                       .san_octet_count = MANY};
+		fx_cert_t *cert = fx_cert_new(key, &spec, NULL, NULL);
+		dance_creds_t c = creds_of(cert);
+		dance_peer_t *peer = NULL;
+		CU_ASSERT_EQUAL_FATAL(dance_peer_new(&c, &peer, NULL),
+		                      DANCE_OK);
+		CU_ASSERT_EQUAL(peer->scan.examined, DANCE_CERT_SAN_MAX);
+		CU_ASSERT_TRUE(peer->scan.truncated);
+		CU_ASSERT_EQUAL(peer->names.count, DANCE_CERT_SAN_MAX);
+		dance_authz_t *a = default_authz(NULL);
+		/* The discoverable identities hold other keys. */
+		seed_ee(a, "_xfr-client.ns2.example.net", fx.ns2_key);
+		seed_ee(a, "_xfr-client.ns6.example.net", fx.ns6_key);
+		seed_ee(a, "_xfr-client.peer.sec.example.net", key);
+		dance_request_t req = {.zone = "example.com",
+		                       .peer = "192.0.2.1",
+		                       .tls = 1,
+		                       .creds = &c,
+		                       .digested = peer};
+		dance_decision_t d;
+		memset(&d, 0, sizeof(d));
+		dance_authz_decide(a, &req, &d);
+		if (at < DANCE_SAN_CLAIMS) {
+			CU_ASSERT_TRUE(d.allow);
+			CU_ASSERT_STRING_EQUAL(d.identity, allowed);
+		} else {
+			CU_ASSERT_FALSE(d.allow);
+			CU_ASSERT_EQUAL(d.reason, DANCE_REASON_NOT_ALLOWED);
+			CU_ASSERT_STRING_EQUAL(d.identity,
+			                       "h0000.elsewhere.example");
+		}
+		assert_no_dns(a);
+		dance_authz_free(a);
+		dance_peer_free(peer);
+		fx_cert_free(cert);
+	}
+	fx_key_free(key);
+}
+
 void register_authz_suite(void)
 {
 	CU_pSuite s = CU_add_suite("authz", NULL, suite_cleanup);
@@ -800,4 +865,6 @@ void register_authz_suite(void)
 	CU_add_test(s, "cold misses coalesced (loop)", test_coalesced_loop);
 	CU_add_test(s, "invalid use", test_invalid_use);
 	CU_add_test(s, "freeform owner template", test_freeform_template);
+	CU_add_test(s, "2,000 SANs: names read once, capped, 4 tried",
+	            test_many_sans_examined);
 }

@@ -276,6 +276,97 @@ static void test_pkix_anchor_is_self_signed(void)
 	CU_ASSERT_EQUAL(run(root, 1, chain, mid_root, &res), DANCE_MATCH_OK);
 }
 
+/* Found by fuzzing dane-diff (case 8310): a root that permits only the
+ * example.net subtree, an intermediate below it whose subject CN ("Sub
+ * CA") is no DNS name, and a leaf inside the subtree. Name constraints
+ * apply to the leaf's names (RFC 5280 4.2.1.10; GnuTLS and OpenSSL check
+ * the whole path so), but the issuer search checked each link as if it
+ * ended the path and refused the intermediate. Both DANE-TA and PKIX
+ * accept; a leaf outside the subtree is still refused. */
+static void test_name_constrained_root(void)
+{
+	need_pki();
+	fx_key_t *nc_key = fx_key_new(FX_ECDSA), *sub_key = fx_key_new(FX_RSA),
+	         *out_key = fx_key_new(FX_ECDSA);
+	fx_cert_spec_t nc_spec = {
+	        .cn = "NC Root", .is_ca = 1, .permitted_dns = "example.net"};
+	fx_cert_spec_t sub_spec = {.cn = "Sub CA", .is_ca = 1};
+	fx_cert_spec_t leaf_spec = {.cn = "ns2", .san_dns = {NAME}};
+	fx_cert_spec_t out_spec = {.cn = "ns2",
+	                           .san_dns = {NAME, "ns2.example.org"}};
+	fx_cert_t *nc_root = fx_cert_new(nc_key, &nc_spec, NULL, NULL);
+	fx_cert_t *sub = fx_cert_new(sub_key, &sub_spec, nc_root, nc_key);
+	fx_cert_t *leaf = fx_cert_new(pk.leaf_key, &leaf_spec, sub, sub_key);
+	fx_cert_t *out = fx_cert_new(out_key, &out_spec, sub, sub_key);
+	char file[600];
+	snprintf(file, sizeof(file), "%s/nc-root.pem", pk.dir);
+	const fx_cert_t *anchor[] = {nc_root};
+	write_pems(file, anchor, 1);
+	dance_match_result_t res;
+	const fx_cert_t *full[] = {leaf, sub, nc_root, NULL};
+	const fx_cert_t *chain[] = {leaf, sub, NULL};
+	const fx_cert_t *bad[] = {out, sub, nc_root, NULL};
+	rec_t ta[] = {{nc_root, 2, 0, 1}};
+	CU_ASSERT_EQUAL(run(ta, 1, full, NULL, &res), DANCE_MATCH_OK);
+	CU_ASSERT_EQUAL(run(ta, 1, bad, NULL, &res), DANCE_MATCH_TA_PATH);
+	/* The root's key as the issuer of the top (the root not sent). */
+	rec_t ta_key[] = {{nc_root, 2, 1, 0}};
+	CU_ASSERT_EQUAL(run(ta_key, 1, chain, NULL, &res), DANCE_MATCH_OK);
+	/* The CA file's root above the presented intermediate. */
+	rec_t ee[] = {{leaf, 1, 1, 1}};
+	CU_ASSERT_EQUAL(run(ee, 1, chain, file, &res), DANCE_MATCH_OK);
+	rec_t pkix_ta[] = {{nc_root, 0, 0, 1}};
+	CU_ASSERT_EQUAL(run(pkix_ta, 1, chain, file, &res), DANCE_MATCH_OK);
+	const fx_cert_t *bad_chain[] = {out, sub, NULL};
+	rec_t out_ee[] = {{out, 1, 1, 1}};
+	CU_ASSERT_EQUAL(run(out_ee, 1, bad_chain, file, &res),
+	                DANCE_MATCH_TA_PATH);
+	fx_cert_free(out);
+	fx_cert_free(leaf);
+	fx_cert_free(sub);
+	fx_cert_free(nc_root);
+	fx_key_free(out_key);
+	fx_key_free(sub_key);
+	fx_key_free(nc_key);
+}
+
+/* Found by dane-diff: a DANE-TA record names a presented certificate,
+ * which is then the trust anchor with its name constraints, whatever the
+ * record's form: a root that excludes the client's name refuses the leaf
+ * when named by its key (2 1 0), by a digest of its key (2 1 1) or of the
+ * certificate (2 0 1), as OpenSSL does (dane-diff case 2287). Only when
+ * the peer does not send it is a 2 1 0 key a bare anchor. */
+static void test_presented_ta_constraints(void)
+{
+	need_pki();
+	fx_key_t *root_key = fx_key_new(FX_ECDSA),
+	         *sub_key = fx_key_new(FX_RSA);
+	fx_cert_spec_t root_spec = {
+	        .cn = "Excluding Root", .is_ca = 1, .excluded_dns = NAME};
+	fx_cert_spec_t sub_spec = {.cn = "Sub CA", .is_ca = 1};
+	fx_cert_spec_t leaf_spec = {.cn = "ns2", .san_dns = {NAME}};
+	fx_cert_t *root = fx_cert_new(root_key, &root_spec, NULL, NULL);
+	fx_cert_t *sub = fx_cert_new(sub_key, &sub_spec, root, root_key);
+	fx_cert_t *leaf = fx_cert_new(pk.leaf_key, &leaf_spec, sub, sub_key);
+	dance_match_result_t res;
+	const fx_cert_t *chain[] = {leaf, sub, root, NULL};
+	rec_t key[] = {{root, 2, 1, 0}};
+	CU_ASSERT_EQUAL(run(key, 1, chain, NULL, &res), DANCE_MATCH_TA_PATH);
+	const fx_cert_t *unsent[] = {leaf, sub, NULL};
+	CU_ASSERT_EQUAL(run(key, 1, unsent, NULL, &res), DANCE_MATCH_OK);
+	rec_t cert_digest[] = {{root, 2, 0, 1}};
+	CU_ASSERT_EQUAL(run(cert_digest, 1, chain, NULL, &res),
+	                DANCE_MATCH_TA_PATH);
+	rec_t key_digest[] = {{root, 2, 1, 1}};
+	CU_ASSERT_EQUAL(run(key_digest, 1, chain, NULL, &res),
+	                DANCE_MATCH_TA_PATH);
+	fx_cert_free(leaf);
+	fx_cert_free(sub);
+	fx_cert_free(root);
+	fx_key_free(sub_key);
+	fx_key_free(root_key);
+}
+
 /* Issue 13 (4): a self-signed leaf is its own issuer, so DANE-TA digest
  * records and a PKIX-TA record (with the leaf in the CA file) match it. */
 static void test_self_signed_leaf(void)
@@ -391,5 +482,9 @@ void register_match_paths_suite(void)
 	            test_ta_dates_only_when_self_issued);
 	CU_add_test(s, "PKIX anchor is a self-signed CA file certificate",
 	            test_pkix_anchor_is_self_signed);
+	CU_add_test(s, "a name-constrained root above an intermediate",
+	            test_name_constrained_root);
+	CU_add_test(s, "a presented DANE-TA keeps its constraints",
+	            test_presented_ta_constraints);
 	CU_add_test(s, "a peer digested once", test_digested_peer);
 }
