@@ -63,6 +63,27 @@ static int record_in_case(const dane_case_t *c, const dane_case_t *view,
 	return record;
 }
 
+/* Record `record` of c is a 2 1 0 key of a certificate the peer did not
+ * send, and a 0 0 0 record carries that certificate. */
+static int key_cert_in_pkix_record(const dane_case_t *c, int record)
+{
+	const dane_record_t *r = &c->recs[record];
+	int slot = c->params.recs[c->rec_spec[record]].slot;
+	if (r->selector != 1 || r->mtype != 0 || slot < 0 ||
+	    dane_slot_presented(c, slot)) {
+		return 0;
+	}
+	for (size_t i = 0; i < c->nrecs; i++) {
+		const dane_recspec_t *s = &c->params.recs[c->rec_spec[i]];
+		if (c->recs[i].usage == 0 && c->recs[i].selector == 0 &&
+		    c->recs[i].mtype == 0 && s->slot == slot &&
+		    s->corrupt == DANE_REC_EXACT) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* OpenSSL refuses, but accepts through a DANE-TA record once the PKIX
  * records are gone: with PKIX records it takes the trust anchor from the
  * CA file and never matches DANE-TA records against that copy. */
@@ -84,7 +105,11 @@ static int store_shadows_dane_ta(dane_oracle_t *o, const dane_case_t *c,
 		return 0;
 	}
 	alt->record = record_in_case(c, &view, alt->record);
-	return 1;
+	/* A 2 1 0 key whose certificate the peer did not send is a bare
+	 * anchor only while no record supplies that certificate: a PKIX
+	 * 0 0 0 record of it (gone from the view) makes it the anchor with
+	 * its constraints, for libdance as for OpenSSL with that record. */
+	return !key_cert_in_pkix_record(c, alt->record);
 }
 
 static int in_cafile(const dane_case_t *c, int slot);
@@ -118,8 +143,10 @@ static int store_bare_key(dane_oracle_t *o, const dane_case_t *c,
 	return !alt->accept;
 }
 
-/* The view of c with the records of usage `usage` about the self-signed
- * leaf asked as PKIX-EE, the leaf as the CA file's only certificate. */
+/* The view of c with its records of usage `usage` asked as PKIX-EE, the
+ * self-signed leaf as the CA file's only certificate. Records about other
+ * certificates stay in (they cannot match the leaf), so that digest
+ * agility weighs the same records as in c. */
 static size_t leaf_as_pkix_ee(const dane_case_t *c, uint8_t usage,
                               dane_case_t *view)
 {
@@ -128,8 +155,7 @@ static size_t leaf_as_pkix_ee(const dane_case_t *c, uint8_t usage,
 	view->cafile[0] = 0;
 	view->ncafile = 1;
 	for (size_t i = 0; i < c->nrecs; i++) {
-		const dane_recspec_t *s = &c->params.recs[c->rec_spec[i]];
-		if (s->slot != 0 || c->recs[i].usage != usage) {
+		if (c->recs[i].usage != usage) {
 			continue;
 		}
 		view->recs[view->nrecs] = c->recs[i];
@@ -144,9 +170,9 @@ static size_t leaf_as_pkix_ee(const dane_case_t *c, uint8_t usage,
  * are asked as PKIX-EE with the leaf as the CA file's only certificate:
  * that is libdance's rule for a self-issued leaf as its own trust anchor
  * (names, dates and signature checked). OpenSSL never matches a TA usage
- * at depth 0. Each usage is asked on its own: together, OpenSSL's digest
- * agility (RFC 7671 section 9: per usage and selector, only the
- * strongest matching type present counts) would let a 0 1 2 record hide
+ * at depth 0. Each usage is asked on its own: digest agility (RFC 7671
+ * section 9: per usage and selector, only the strongest matching type
+ * present counts, on both sides) would otherwise let a 0 1 2 record hide
  * a 2 1 1 record once both are usage 1. */
 static int leaf_own_ta(dane_oracle_t *o, const dane_case_t *c,
                        const dane_verdict_t *oracle, dane_verdict_t *alt)
