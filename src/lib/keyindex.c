@@ -70,13 +70,26 @@ dance_code_t dance_keyindex_new(dance_keyindex_t **out, dance_error_t *err)
 	return DANCE_OK;
 }
 
+/* At most this many octets of a key's data are hashed: its last ones. */
+#define KI_HASH_TAIL 64
+
+/* FNV-1a over the form, the length and the data's last KI_HASH_TAIL
+ * octets. A full certificate (mtype 0) can be tens of KiB (thousands of
+ * SAN names, WEAK-6) and is probed on every decision, so hashing all of
+ * it would make each decision cost grow with the certificate. Its tail is
+ * the signature (of a key: the key bits), which tells keys apart; equal
+ * tails only make a bucket longer, and a hit is still compared in full. */
 static uint32_t key_hash(uint8_t selector, uint8_t mtype, const uint8_t *data,
                          size_t len)
 {
 	uint32_t h = 2166136261u;
 	h = (h ^ selector) * 16777619u;
 	h = (h ^ mtype) * 16777619u;
-	for (size_t i = 0; i < len; i++) {
+	for (size_t shift = 0; shift < sizeof(len) * 8; shift += 8) {
+		h = (h ^ (uint8_t)(len >> shift)) * 16777619u;
+	}
+	size_t from = len > KI_HASH_TAIL ? len - KI_HASH_TAIL : 0;
+	for (size_t i = from; i < len; i++) {
 		h = (h ^ data[i]) * 16777619u;
 	}
 	return h;
