@@ -3,13 +3,14 @@
  * One instance per module configuration use: a zone's `module:` entry, or
  * a `global-module:`. It owns its authorizer (policy, validator, cache,
  * refresher thread), the NS-derived host lists it fed the authorizer, and
- * one decision memory slot per knotd worker thread.
+ * one decision memory slot and one digested peer per knotd worker thread.
  */
 #ifndef MOD_DANCE_CONTEXT_H
 #define MOD_DANCE_CONTEXT_H
 
 #include <dance/authz.h>
 
+#include "digests.h"
 #include "nsset.h"
 #include "repeat.h"
 
@@ -23,6 +24,7 @@ typedef struct md_ctx {
 	unsigned clientid_type;
 	md_nsset_t ns;
 	md_repeat_t repeat;
+	md_digests_t digests; /* one digested peer per worker thread */
 } md_ctx_t;
 
 #endif

@@ -92,6 +92,12 @@ static int decide(md_ctx_t *ctx, knotd_mod_t *mod, knotd_qdata_t *qdata,
 	        .tls = peer->tls,
 	        .creds = &peer->creds,
 	        .claimed_name = cid == DANCE_CLIENTID_NAME ? name : NULL,
+	        .digested = peer->tls
+	                            ? md_digests_get(&ctx->digests,
+	                                             qdata->params->thread_id,
+	                                             peer->conn, peer->conn_len,
+	                                             &peer->creds)
+	                            : NULL,
 	};
 	dance_decision_t d;
 	if (cid == DANCE_CLIENTID_MALFORMED) {
@@ -193,6 +199,7 @@ static void ctx_free(md_ctx_t *ctx)
 	dance_authz_free(ctx->authz);
 	md_nsset_free(&ctx->ns);
 	md_repeat_free(&ctx->repeat);
+	md_digests_free(&ctx->digests);
 	free(ctx);
 }
 
@@ -271,7 +278,8 @@ static int dance_load(knotd_mod_t *mod)
 		return KNOT_ENOMEM;
 	}
 	md_nsset_init(&ctx->ns);
-	if (md_repeat_init(&ctx->repeat, knotd_mod_threads(mod)) != 0) {
+	if (md_repeat_init(&ctx->repeat, knotd_mod_threads(mod)) != 0 ||
+	    md_digests_init(&ctx->digests, knotd_mod_threads(mod)) != 0) {
 		ctx_free(ctx);
 		return KNOT_ENOMEM;
 	}
