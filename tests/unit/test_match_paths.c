@@ -29,6 +29,29 @@ typedef struct paths_pki {
 
 static paths_pki_t pk;
 
+/* Writes the certificates' PEM, one after another, to path. */
+static void write_pems(const char *path, const fx_cert_t *const *certs,
+                       size_t n)
+{
+	char one[600];
+	FILE *out = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	for (size_t i = 0; i < n; i++) {
+		char buf[4096];
+		size_t got;
+		snprintf(one, sizeof(one), "%s.part", path);
+		CU_ASSERT_EQUAL_FATAL(fx_write_cert_pem(certs[i], one), 0);
+		FILE *in = fopen(one, "r");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+		while ((got = fread(buf, 1, sizeof(buf), in)) > 0) {
+			fwrite(buf, 1, got, out);
+		}
+		fclose(in);
+		remove(one);
+	}
+	fclose(out);
+}
+
 static void need_pki(void)
 {
 	if (pk.root != NULL) {
@@ -65,23 +88,8 @@ static void need_pki(void)
 	CU_ASSERT_EQUAL_FATAL(fx_write_cert_pem(pk.other_root, pk.other_file),
 	                      0);
 	/* Both roots in one file. */
-	char a[512];
-	snprintf(a, sizeof(a), "%s/a.pem", pk.dir);
-	CU_ASSERT_EQUAL_FATAL(fx_write_cert_pem(pk.ca2, a), 0);
-	FILE *out = fopen(pk.ca2_file, "w");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
-	const char *parts[] = {a, pk.other_file};
-	for (int i = 0; i < 2; i++) {
-		char buf[4096];
-		size_t n;
-		FILE *in = fopen(parts[i], "r");
-		CU_ASSERT_PTR_NOT_NULL_FATAL(in);
-		while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
-			fwrite(buf, 1, n, out);
-		}
-		fclose(in);
-	}
-	fclose(out);
+	const fx_cert_t *both[] = {pk.ca2, pk.other_root};
+	write_pems(pk.ca2_file, both, 2);
 }
 
 static int free_pki(void)
@@ -193,29 +201,6 @@ static void test_pkix_ta_anchor_from_ca_file(void)
 	rec_t org[] = {{pk.org, 0, 0, 2}};
 	CU_ASSERT_EQUAL(run(org, 1, chain, pk.roots_file, &res),
 	                DANCE_MATCH_OK);
-}
-
-/* Writes the certificates' PEM, one after another, to path. */
-static void write_pems(const char *path, const fx_cert_t *const *certs,
-                       size_t n)
-{
-	char one[600];
-	FILE *out = fopen(path, "w");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
-	for (size_t i = 0; i < n; i++) {
-		char buf[4096];
-		size_t got;
-		snprintf(one, sizeof(one), "%s.part", path);
-		CU_ASSERT_EQUAL_FATAL(fx_write_cert_pem(certs[i], one), 0);
-		FILE *in = fopen(one, "r");
-		CU_ASSERT_PTR_NOT_NULL_FATAL(in);
-		while ((got = fread(buf, 1, sizeof(buf), in)) > 0) {
-			fwrite(buf, 1, got, out);
-		}
-		fclose(in);
-		remove(one);
-	}
-	fclose(out);
 }
 
 /* Found by dane-diff: an expired (or not yet valid) intermediate named by
