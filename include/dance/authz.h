@@ -44,7 +44,12 @@ typedef struct dance_authz_config {
 
 typedef struct dance_authz dance_authz_t;
 
-/* Takes ownership of *policy (left empty). */
+/* On success takes ownership of *policy (left empty, the caller may reuse
+ * or clear it); on failure *policy is untouched and still the caller's to
+ * dance_policy_clear. cfg and every string it points to (owner template,
+ * CA file, resolver servers, trust anchor, stub zones) are read during the
+ * call only: the authorizer keeps its own copies, so they may be freed
+ * once it returns. */
 dance_code_t dance_authz_new(const dance_authz_config_t *cfg,
                              dance_policy_t *policy, dance_authz_t **out,
                              dance_error_t *err);
@@ -72,7 +77,21 @@ typedef struct dance_request {
 	const char *claimed_name; /* dane_clientid TLSA owner, or NULL */
 } dance_request_t;
 
-/* Decides; never fails: every problem is a deny with its reason. */
+/* Decides; never fails: every problem is a deny with its reason.
+ *
+ * Thread safety: any number of threads may decide on one authorizer at
+ * once, and alongside dance_authz_set_ns and dance_authz_stats (the policy
+ * is read under a read lock, the cache and the key index have their own
+ * locks, counters are atomic). dance_authz_free must not race with them.
+ *
+ * Blocking: with warm caches a decision reads memory only. A cold miss
+ * blocks the calling thread on one validated lookup, bounded by
+ * lookup_deadline_ms; a decision that falls back to the certificate's
+ * names (see the top of this file) tries them only while that first
+ * deadline has not passed, but a name's own lookup has a full deadline
+ * again, so the worst case is about twice lookup_deadline_ms. Lookups
+ * for the same owner from several threads are coalesced. req and
+ * everything it points to are read during the call only. */
 void dance_authz_decide(dance_authz_t *a, const dance_request_t *req,
                         dance_decision_t *out);
 

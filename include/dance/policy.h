@@ -35,7 +35,10 @@ void dance_policy_init(dance_policy_t *p);
 void dance_policy_clear(dance_policy_t *p);
 
 /* Adds (or returns the existing) entry for zone; names are normalised,
- * EINVAL for an invalid name. */
+ * EINVAL for an invalid name. The entry pointer stays valid until the next
+ * dance_policy_zone call on p that adds a zone (the entries may move), or
+ * dance_policy_clear; fill a zone's rules before adding the next zone. A
+ * policy handed to dance_authz_new is the authorizer's from then on. */
 dance_code_t dance_policy_zone(dance_policy_t *p, const char *zone,
                                dance_policy_zone_t **out, dance_error_t *err);
 dance_code_t dance_policy_allow_name(dance_policy_zone_t *z, const char *name,
