@@ -78,6 +78,13 @@ dance_code_t dance_resolver_new(const dance_resolver_config_t *cfg,
                                 dance_resolver_t **out, dance_error_t *err);
 void dance_resolver_free(dance_resolver_t *r);
 
+/* Reads a trust anchor file (DS/DNSKEY records in zone-file form) the way
+ * the embedded validator will, without any DNS query: DANCE_OK, or EINVAL
+ * with a reason that names the file and the parse error ("parse error in
+ * FILE:LINE:COL : ..."). For configuration checks. */
+dance_code_t dance_trust_anchor_file_check(const char *file,
+                                           dance_error_t *err);
+
 /* Looks up the TLSA RRset at owner (a normalised name), waiting at most
  * deadline_ms (0: the configured timeout), also when another thread's
  * blocking lookup holds the resolver. Always fills *out (state TIMEOUT

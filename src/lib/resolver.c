@@ -155,6 +155,15 @@ static void signal_event_fd(int fd)
 	}
 }
 
+dance_code_t dance_trust_anchor_file_check(const char *file, dance_error_t *err)
+{
+	if (file == NULL || file[0] == '\0') {
+		return dance_error_set(err, DANCE_EINVAL,
+		                       "no trust anchor file given");
+	}
+	return ubx_check_trust_anchor_file(file, err);
+}
+
 dance_code_t dance_resolver_new(const dance_resolver_config_t *cfg,
                                 dance_resolver_t **out, dance_error_t *err)
 {

@@ -68,6 +68,9 @@ void dance_answer_fail(dance_tlsa_answer_t *out, dance_dns_state_t state,
 dance_code_t ubx_open(const dance_resolver_t *r,
                       const dance_resolver_config_t *cfg, struct ub_ctx **out,
                       dance_error_t *err);
+/* Reads a trust anchor file with libunbound, without any query; EINVAL
+ * naming the file and libunbound's parse error. */
+dance_code_t ubx_check_trust_anchor_file(const char *file, dance_error_t *err);
 void ubx_close(struct ub_ctx *ctx);
 /* Blocking lookup; never waits past deadline_ms, not even for another
  * thread's blocking lookup. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -105,22 +106,101 @@ static dance_code_t set_servers(struct ub_ctx *ctx, const dance_resolver_t *r,
  * that unbound's built-in local zones for special-use names (RFC 6761,
  * e.g. "test.") do not answer for them; either call finalises the
  * context. */
+/* libunbound reports why a configuration fails (a trust anchor file's
+ * "parse error in FILE:LINE:COL : what") only in its log, which goes to
+ * stderr (lost under knotd -d). While finalising, the log goes to memory,
+ * and the first error line is kept for the reason. */
+typedef struct ub_log_capture {
+	FILE *stream;
+	char *text;
+	size_t len;
+} ub_log_capture_t;
+
+static void capture_begin(struct ub_ctx *ctx, ub_log_capture_t *cap)
+{
+	memset(cap, 0, sizeof(*cap));
+	cap->stream = open_memstream(&cap->text, &cap->len);
+	if (cap->stream != NULL) {
+		ub_ctx_debugout(ctx, cap->stream);
+	}
+}
+
+/* Back to stderr; the first "error: " line of the log into why. */
+static void capture_end(struct ub_ctx *ctx, ub_log_capture_t *cap, char *why,
+                        size_t size)
+{
+	why[0] = '\0';
+	if (cap->stream == NULL) {
+		return;
+	}
+	ub_ctx_debugout(ctx, stderr);
+	fclose(cap->stream);
+	const char *at =
+	        cap->text != NULL ? strstr(cap->text, "error: ") : NULL;
+	if (at != NULL) {
+		at += strlen("error: ");
+		size_t n = strcspn(at, "\n");
+		snprintf(why, size, "%.*s", (int)n, at);
+	}
+	free(cap->text);
+}
+
+/* libunbound reads its trust anchors and servers when the context is
+ * finalised, which a local-zone change forces without any query. */
+static int finalize_ctx(struct ub_ctx *ctx, const dance_resolver_config_t *cfg,
+                        char *why, size_t size)
+{
+	ub_log_capture_t cap;
+	int rc = 0;
+	capture_begin(ctx, &cap);
+	if (cfg == NULL || cfg->stub_zone_count == 0) {
+		rc = ub_ctx_zone_remove(ctx, NEVER_A_ZONE);
+	}
+	for (size_t z = 0; cfg != NULL && z < cfg->stub_zone_count && rc == 0;
+	     z++) {
+		rc = ub_ctx_zone_add(ctx, cfg->stub_zones[z], "transparent");
+	}
+	capture_end(ctx, &cap, why, size);
+	return rc;
+}
+
 static dance_code_t finalize_now(struct ub_ctx *ctx,
                                  const dance_resolver_config_t *cfg,
                                  dance_error_t *err)
 {
-	int rc = 0;
-	if (cfg->stub_zone_count == 0) {
-		rc = ub_ctx_zone_remove(ctx, NEVER_A_ZONE);
-	}
-	for (size_t z = 0; z < cfg->stub_zone_count && rc == 0; z++) {
-		rc = ub_ctx_zone_add(ctx, cfg->stub_zones[z], "transparent");
-	}
+	char why[DANCE_REASON_MAX / 2];
+	int rc = finalize_ctx(ctx, cfg, why, sizeof(why));
 	if (rc != 0) {
-		return ub_fail(ctx, rc,
-		               "unbound rejected the configuration (trust "
-		               "anchors, servers or zones)",
-		               err);
+		ub_ctx_delete(ctx);
+		return dance_error_set(
+		        err, DANCE_EINVAL,
+		        "unbound rejected the configuration "
+		        "(trust anchors, servers or zones): %s%s%s",
+		        ub_strerror(rc), why[0] ? ": " : "", why);
+	}
+	return DANCE_OK;
+}
+
+dance_code_t ubx_check_trust_anchor_file(const char *file, dance_error_t *err)
+{
+	dance_resolver_config_t cfg = {.trust_anchor_file = file};
+	struct ub_ctx *ctx = ub_ctx_create();
+	if (ctx == NULL) {
+		return dance_error_set(err, DANCE_ENOMEM,
+		                       "cannot create an unbound context");
+	}
+	dance_code_t code = add_trust_anchors(ctx, &cfg, err);
+	if (code != DANCE_OK) {
+		return code; /* add_trust_anchors freed ctx */
+	}
+	char why[DANCE_REASON_MAX / 2];
+	int rc = finalize_ctx(ctx, NULL, why, sizeof(why));
+	ub_ctx_delete(ctx);
+	if (rc != 0) {
+		return dance_error_set(
+		        err, DANCE_EINVAL,
+		        "trust anchor file %s does not parse: %s", file,
+		        why[0] ? why : ub_strerror(rc));
 	}
 	return DANCE_OK;
 }

@@ -16,6 +16,7 @@ void register_authz_suite(void);
 void register_clientid_suite(void);
 void register_repeat_suite(void);
 void register_digests_suite(void);
+void register_trust_anchor_suite(void);
 void register_identity_suite(void);
 
 #endif

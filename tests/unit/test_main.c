@@ -27,6 +27,7 @@ int main(int argc, char **argv)
 	register_clientid_suite();
 	register_repeat_suite();
 	register_digests_suite();
+	register_trust_anchor_suite();
 	register_identity_suite();
 
 	int rc = dance_cunit_run("dance-unit", argc, argv);
