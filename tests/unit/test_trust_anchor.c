@@ -1,7 +1,8 @@
 /* test_trust_anchor.c: a trust anchor file read as the validator will read
  * it (dance_trust_anchor_file_check, libunbound, no query): a good file
  * passes, one that does not parse is refused naming the file and the
- * position libunbound gives for the parse error, a missing one naming the file. */
+ * position libunbound gives for the parse error, a missing one naming the file.
+ */
 #include <stdio.h>
 #include <string.h>
 
